@@ -1,0 +1,117 @@
+# The 政务服务 7x24 self-service kiosk. `make run` and `make check` install what they need (mk/deps.sh).
+# Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=.
+
+O ?= build
+SANITIZE ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+CFLAGS ?= -O2 -g
+
+PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode
+TEST_PKGS := cmocka
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
+ALL_CFLAGS = -std=gnu11 -I. $(WARN) $(CFLAGS) -MMD -MP $(PKG_CFLAGS)
+ALL_LDFLAGS = $(LDFLAGS)
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Evaluated only when used, so the deps step can run before pkg-config knows the packages.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
+
+LIB_SRC := $(wildcard common/*.c drivers/*.c offline-queue/*.c ui/*.c ui/sdl/*.c) \
+	$(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
+LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
+TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c)
+TEST_BIN := $(TEST_SRC:%.c=$(O)/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN := $(FUZZ_SRC:%.c=$(O)/%)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
+
+KIOSK := $(O)/kiosk/kiosk
+
+.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
+.DEFAULT_GOAL := all
+
+all: $(KIOSK)
+
+$(O)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(O)/libkiosk.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(KIOSK): $(O)/kiosk/main.o $(O)/libkiosk.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(O)/tests/%: tests/%.c $(O)/libkiosk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
+		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
+
+# Fuzz targets replay their corpus under `make check`; `make fuzz` runs them with libFuzzer.
+$(O)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/libkiosk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DCORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus/$*"' -o $@ $< tests/fuzz/replay.c \
+		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
+
+$(O)/bench/%: bench/%.c $(O)/libkiosk.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
+		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
+
+deps-build:
+	@sh mk/deps.sh build
+deps-check:
+	@sh mk/deps.sh check
+
+# The kiosk in a window with simulated devices and the developer keys (README.md, "Driving it").
+run: deps-build
+	@$(MAKE) --no-print-directory all
+	$(KIOSK) --config assets/kiosk.conf --data $(O)/run-data --dev $(RUN_ARGS)
+
+build-tests: $(KIOSK) $(TEST_BIN) $(FUZZ_BIN)
+
+# Every test, headless. Ends with "N passed, N failed".
+check: deps-check
+	@$(MAKE) --no-print-directory build-tests
+	@sh mk/layering.sh
+	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn \
+		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN))
+
+bench: deps-check
+	@$(MAKE) --no-print-directory $(KIOSK) $(BENCH_BIN)
+	@for b in $(BENCH_BIN); do SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy $$b || exit 1; done
+
+FUZZ_CC ?= clang
+fuzz: deps-check
+	@mkdir -p $(O)/fuzz
+	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
+		$(FUZZ_CC) -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $(O)/fuzz/$$n $$f \
+			$(LIB_SRC) $(LIBS) || exit 1; \
+		mkdir -p $(O)/fuzz/$$n.corpus; \
+		$(O)/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-60} $(O)/fuzz/$$n.corpus tests/fuzz/corpus/$${n#fuzz_} || exit 1; \
+	done
+
+format:
+	clang-format -i $(wildcard */*.c */*.h ui/sdl/*.c ui/sdl/*.h tests/*/*.c tests/*/*.h)
+
+tidy:
+	clang-tidy $(LIB_SRC) kiosk/main.c -- -std=gnu11 -I. $(PKG_CFLAGS)
+
+install: all
+	install -D -m 755 $(KIOSK) $(DESTDIR)$(PREFIX)/bin/kiosk
+	install -d $(DESTDIR)$(PREFIX)/share/kiosk
+	cp -r assets/. $(DESTDIR)$(PREFIX)/share/kiosk/
+
+clean:
+	rm -rf $(O)
+
+-include $(LIB_OBJ:.o=.d) $(O)/kiosk/main.d

@@ -1,0 +1,5 @@
+/* The kiosk's entry point: wiring only. */
+int main(void)
+{
+	return 0;
+}

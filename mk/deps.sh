@@ -1,0 +1,32 @@
+#!/bin/sh
+# Installs the Debian 12 packages the kiosk needs to build, run and test, and only those that are missing.
+# Usage: mk/deps.sh [build|check|bench]. Idempotent: with everything present it runs no apt-get at all.
+set -eu
+
+build="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev fonts-noto-cjk libsqlite3-dev libjansson-dev
+libpng-dev libjpeg62-turbo-dev libssl-dev libqrencode-dev"
+check="libcmocka-dev clang sqlite3"
+
+case "${1:-build}" in
+build) want="$build" ;;
+check | bench) want="$build $check" ;;
+*) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+	st=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	case "$st" in
+	*"ok installed") ;;
+	*) missing="$missing $p" ;;
+	esac
+done
+[ -z "$missing" ] && exit 0
+
+echo "Installing missing packages:$missing"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -q
+# shellcheck disable=SC2086
+$sudo apt-get install -y -q --no-install-recommends $missing
