@@ -35,6 +35,13 @@ BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
 KIOSK := $(O)/kiosk/kiosk
 
+# Quiet by default, as kernel-style builds are; V=1 prints every command.
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
 .PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
 .DEFAULT_GOAL := all
 
@@ -42,29 +49,34 @@ all: $(KIOSK)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@[ "$(V)" = 1 ] || echo "  CC      $<"
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(O)/libkiosk.a: $(LIB_OBJ)
 	@rm -f $@
-	$(AR) rcs $@ $^
+	$(Q)$(AR) rcs $@ $^
 
 $(KIOSK): $(O)/kiosk/main.o $(O)/libkiosk.a
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
+	@[ "$(V)" = 1 ] || echo "  TEST    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Fuzz targets replay their corpus under `make check`; `make fuzz` runs them with libFuzzer.
 $(O)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DCORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus/$*"' -o $@ $< tests/fuzz/replay.c \
+	@[ "$(V)" = 1 ] || echo "  FUZZ    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -DCORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus/$*"' -o $@ $< tests/fuzz/replay.c \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
 
 $(O)/bench/%: bench/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
+	@[ "$(V)" = 1 ] || echo "  BENCH   $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
 
 deps-build:

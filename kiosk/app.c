@@ -1,0 +1,249 @@
+/* Set-up, the event loop and rendering. The loop sleeps in ui_sdl_wait() until the next input or deadline, so an
+ * idle kiosk uses no CPU; it redraws only when something changed. */
+#include "kiosk/app.h"
+
+#include "common/log.h"
+#include "kiosk/devices.h"
+#include "kiosk/input.h"
+#include "kiosk/view.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Script runs and goldens need a fixed calendar day: 2026-11-23 09:30 in Beijing, a Monday. */
+#define SCRIPT_WALL_MS 1795397400000LL
+
+static void open_store(struct kiosk *k)
+{
+	enum kerr e = queue_open(k->opts.data_dir, k->cfg.terminal_id, (uint64_t)k->cfg.reserve_mb << 20, &k->queue);
+
+	if (e != KERR_OK) {
+		snprintf(k->store_error, sizeof(k->store_error), "%s: %s", kerr_str(e),
+			 k->queue ? queue_errmsg(k->queue) : "cannot open");
+		log_err("store: cannot open %s: %s; applications are off until a technician fixes it",
+			k->opts.data_dir, k->store_error);
+		queue_close(k->queue);
+		k->queue = NULL;
+	}
+}
+
+enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
+{
+	struct ui_sdl_config uc;
+	char err[256] = "";
+	enum kerr e;
+
+	memset(k, 0, sizeof(*k));
+	k->opts = *opts;
+	k->timer_ms = INT64_MAX;
+	k->last_countdown = -2;
+	k->show_dev_help = opts->dev;
+	session_init(&k->session);
+	config_defaults(&k->cfg);
+	if (opts->config_path && config_load(&k->cfg, opts->config_path, err, sizeof(err)) != KERR_OK) {
+		log_err("config: %s", err);
+		return KERR_INVAL;
+	}
+	if (opts->script_path)
+		clock_init_virtual(&k->clock, SCRIPT_WALL_MS);
+	else
+		clock_init_real(&k->clock);
+
+	e = catalog_load_file(k->cfg.catalog, &k->catalog, err, sizeof(err));
+	if (e != KERR_OK) {
+		snprintf(k->catalog_error, sizeof(k->catalog_error), "%s", err);
+		log_err("catalog: %s: %s; the terminal shows the fault on its home screen", k->cfg.catalog, err);
+		k->catalog = NULL;
+	} else {
+		log_info("catalog: version %s, %zu items", k->catalog->version, k->catalog->n_items);
+	}
+	open_store(k);
+
+	uc = (struct ui_sdl_config){
+		.width = k->cfg.width,
+		.height = k->cfg.height,
+		.fullscreen = k->cfg.fullscreen,
+		.headless = opts->headless,
+		.font_path = k->cfg.font,
+		.bold_path = k->cfg.font_bold[0] ? k->cfg.font_bold : NULL,
+		.title = "政务服务自助终端",
+	};
+	e = ui_sdl_create(&uc, &k->ui);
+	if (e != KERR_OK) {
+		log_err("display: %s: %s", kerr_str(e), ui_sdl_last_error());
+		return e;
+	}
+	if (opts->shots_dir) {
+		mkdir(opts->shots_dir, 0755);
+		ui_sdl_keep_pixels(k->ui, true);
+	}
+	e = ui_arena_init(&k->arena, 4 << 20);
+	if (e != KERR_OK)
+		return e;
+	devices_open(k);
+	if (opts->control_path && control_start(k, opts->control_path) != KERR_OK)
+		log_warn("control: cannot listen on %s", opts->control_path);
+	k->state = FLOW_HOME;
+	flow_set_state(k, FLOW_HOME);
+	k->last_touch_ms = clock_now_ms(&k->clock);
+	return KERR_OK;
+}
+
+void app_finish(struct kiosk *k)
+{
+	control_stop(k);
+	devices_close(k);
+	session_clear(&k->session);
+	ui_arena_finish(&k->arena);
+	ui_sdl_destroy(k->ui);
+	queue_close(k->queue);
+	catalog_destroy(k->catalog);
+}
+
+enum kerr app_shot(struct kiosk *k, const char *name)
+{
+	char path[1024];
+	enum kerr e;
+
+	snprintf(path, sizeof(path), "%s/%s.png", k->opts.shots_dir ? k->opts.shots_dir : ".", name);
+	e = ui_sdl_save_png(k->ui, path);
+	if (e != KERR_OK)
+		log_err("shot: cannot write %s", path);
+	return e;
+}
+
+void app_render(struct kiosk *k)
+{
+	int64_t now = clock_now_ms(&k->clock);
+
+	if (!k->dirty)
+		return;
+	k->dirty = false;
+	k->last_countdown = view_seconds_left(k, now);
+	view_build(k, now);
+	if (k->arena.overflowed)
+		log_err("ui: frame arena full in %s; the screen is incomplete", flow_state_str(k->state));
+	ui_sdl_draw(k->ui, &k->frame);
+	k->frames++;
+	if (k->opts.shots_dir && !k->opts.script_path) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%04u-%s", k->shot_seq++, flow_state_str(k->state));
+		app_shot(k, name);
+	}
+	if (k->opts.max_frames && k->frames >= (unsigned)k->opts.max_frames)
+		k->quit = true;
+}
+
+void app_timers(struct kiosk *k, int64_t now)
+{
+	int left = view_seconds_left(k, now);
+
+	if (left == 0) {
+		flow_dispatch(k, EV_IDLE, 0);
+		return;
+	}
+	if (left != k->last_countdown)
+		k->dirty = true;
+	if (k->timer_ms <= now) {
+		k->timer_ms = INT64_MAX;
+		flow_dispatch(k, EV_TIMEOUT, 0);
+	}
+}
+
+int64_t app_next_timer(const struct kiosk *k, int64_t now)
+{
+	int64_t t = k->timer_ms;
+
+	if (flow_states()[k->state].is_session) {
+		int64_t limit = (int64_t)(k->theme_id == UI_THEME_ELDER ? 2 : 1) * k->cfg.timeout_s * 1000;
+		int64_t left = limit - (now - k->last_touch_ms);
+		/* Wake when the shown seconds change, so the countdown ticks and the wipe is on time. */
+		int64_t step = left > 0 ? ((left - 1) % 1000) + 1 : 0;
+
+		if (now + step < t)
+			t = now + step;
+	}
+	return t;
+}
+
+static void handle_line(struct kiosk *k, const char *line)
+{
+	char err[256];
+
+	if (script_line(k, line, err, sizeof(err)) != KERR_OK)
+		log_warn("control: %s: %s", line, err);
+}
+
+void app_handle(struct kiosk *k, struct ui_input *in)
+{
+	int64_t now = clock_now_ms(&k->clock);
+
+	switch (in->type) {
+	case UI_IN_TAP: {
+		const struct ui_hit *h = ui_frame_hit(&k->frame, in->x, in->y);
+
+		k->last_touch_ms = now;
+		k->dirty = true;
+		if (h)
+			input_hit(k, h);
+		break;
+	}
+	case UI_IN_PRESS:
+		k->last_touch_ms = now;
+		break;
+	case UI_IN_KEY:
+		k->last_touch_ms = now;
+		input_key(k, in->key);
+		break;
+	case UI_IN_TEXT:
+		k->last_touch_ms = now;
+		input_text(k, in->text);
+		break;
+	case UI_IN_WAKE: {
+		struct kiosk_msg *m = in->data;
+
+		if (m->kind == KIOSK_MSG_DEVICE)
+			devices_handle(k, &m->ev);
+		else
+			handle_line(k, m->line);
+		free(m);
+		break;
+	}
+	case UI_IN_EXPOSE:
+		k->dirty = true;
+		break;
+	case UI_IN_QUIT:
+		k->quit = true;
+		break;
+	default:
+		break;
+	}
+}
+
+int app_run(struct kiosk *k)
+{
+	if (k->opts.script_path)
+		return script_run_file(k, k->opts.script_path);
+	while (!k->quit) {
+		int64_t now = clock_now_ms(&k->clock), next;
+		struct ui_input in;
+		int timeout;
+
+		devices_poll(k, now);
+		app_timers(k, now);
+		app_render(k);
+		if (k->quit)
+			break;
+		now = clock_now_ms(&k->clock);
+		next = devices_next_deadline(k);
+		if (app_next_timer(k, now) < next)
+			next = app_next_timer(k, now);
+		timeout = next == INT64_MAX ? -1 : next <= now ? 0 : next - now > 60000 ? 60000 : (int)(next - now);
+		ui_sdl_wait(k->ui, timeout, &in);
+		app_handle(k, &in);
+	}
+	return k->exit_code;
+}

@@ -1,0 +1,286 @@
+/* From session to stored case: material states, the promised date, the store, the receipt, the evaluation. */
+#include "kiosk/cases.h"
+
+#include "common/log.h"
+#include "common/mask.h"
+#include "drivers/receipt.h"
+#include "kiosk/kiosk.h"
+#include "kiosk/workday.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const levels[5] = { "非常满意", "满意", "基本满意", "不满意", "非常不满意" };
+static const char *const reasons[] = {
+	"办事指南看不懂", "材料要求多或重复提交", "设备操作不方便", "设备出现故障",
+	"等待时间长",     "办理时限长",           "现场无人指导",   "其他",
+};
+static const char *const reason_codes[] = { "R01", "R02", "R03", "R04", "R05", "R06", "R07", "R99" };
+
+const char *const *cases_levels(void)
+{
+	return levels;
+}
+
+const char *const *cases_reasons(size_t *ret_n, const char *const **ret_codes)
+{
+	*ret_n = sizeof(reasons) / sizeof(reasons[0]);
+	if (ret_codes)
+		*ret_codes = reason_codes;
+	return reasons;
+}
+
+bool cases_phone_valid(const char *p)
+{
+	if (strlen(p) != 11 || p[0] != '1' || p[1] < '3')
+		return false;
+	for (int i = 0; i < 11; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return false;
+	return true;
+}
+
+enum queue_material_status cases_material_status(const struct kiosk *k, size_t i, const char **ret_words,
+						 bool *ret_blocking)
+{
+	const struct catalog_item *it = k->session.item;
+	const struct catalog_material *m = &it->materials[i];
+	size_t pages = i < SESSION_MAX_MATERIALS ? k->session.mats[i].n_pages : 0;
+
+	*ret_blocking = false;
+	if (m->ecert) {
+		*ret_words = "已电子获取，无需提交";
+		return QUEUE_MAT_ECERT;
+	}
+	if (pages > 0) {
+		*ret_words = "已扫描";
+		return QUEUE_MAT_RECEIVED;
+	}
+	if (!m->mandatory) {
+		*ret_words = "未提交（非必须）";
+		return QUEUE_MAT_OPTIONAL;
+	}
+	if (m->commitment_ok) {
+		*ret_words = "缺少，可签告知承诺代替";
+		return QUEUE_MAT_COMMITMENT;
+	}
+	if (m->gap_ok && it->gap_allowed) {
+		*ret_words = "缺少，可容缺后补";
+		return QUEUE_MAT_MISSING;
+	}
+	*ret_words = "缺少，必须提交";
+	*ret_blocking = true;
+	return QUEUE_MAT_MISSING;
+}
+
+void cases_gaps(const struct kiosk *k, struct cases_gaps *ret)
+{
+	struct cases_gaps g = { 0, 0 };
+
+	for (size_t i = 0; k->session.item && i < k->session.item->n_materials; i++) {
+		const char *words;
+		bool blocking;
+		enum queue_material_status st = cases_material_status(k, i, &words, &blocking);
+
+		if (blocking)
+			g.blocking++;
+		else if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT)
+			g.waivable++;
+	}
+	*ret = g;
+}
+
+int cases_promised_date(const struct kiosk *k, int64_t wall_ms)
+{
+	int y, mo, d, h, mi, s, wd;
+
+	if (!k->session.item || k->session.item->case_kind != 2)
+		return 0;
+	clock_local(wall_ms, &y, &mo, &d, &h, &mi, &s, &wd);
+	return workday_add(y * 10000 + mo * 100 + d, k->session.item->promised_days, k->cfg.holidays,
+			   k->cfg.workdays);
+}
+
+enum kerr cases_store(struct kiosk *k)
+{
+	struct session *s = &k->session;
+	const struct catalog_item *it = s->item;
+	struct queue_material mats[SESSION_MAX_MATERIALS];
+	struct queue_page pages[SESSION_MAX_MATERIALS][SESSION_MAX_PAGES];
+	struct cases_gaps g;
+	char promised[9] = "", case_no[40], query[16];
+	int64_t now = clock_wall_ms(&k->clock);
+	int pd = cases_promised_date(k, now);
+	size_t n = 0;
+	enum kerr e;
+
+	if (!k->queue || !it || !s->has_card)
+		return KERR_INVAL;
+	cases_gaps(k, &g);
+	for (size_t i = 0; i < it->n_materials && i < SESSION_MAX_MATERIALS; i++, n++) {
+		const char *words;
+		bool blocking;
+
+		mats[i] = (struct queue_material){
+			.code = it->materials[i].code,
+			.name = it->materials[i].name,
+			.status = cases_material_status(k, i, &words, &blocking),
+			.pages = pages[i],
+			.n_pages = s->mats[i].n_pages,
+		};
+		for (size_t p = 0; p < s->mats[i].n_pages; p++)
+			pages[i][p] = (struct queue_page){ s->mats[i].pages[p].jpeg, s->mats[i].pages[p].jpeg_len };
+	}
+	if (pd)
+		snprintf(promised, sizeof(promised), "%08d", pd);
+	{
+		struct queue_case c = {
+			.impl_code = it->impl_code,
+			.item_name = it->name,
+			.case_kind = it->case_kind,
+			.applicant_name = s->card.name,
+			.id_type = s->card.type == IDCARD_RESIDENT ? "111" : s->card.type == IDCARD_HMT_PERMIT ? "154" : "553",
+			.id_number = s->card.id_number,
+			.sex = s->card.sex,
+			.birth = s->card.birth,
+			.address = s->card.address,
+			.mobile = s->phone,
+			.delivery = s->delivery == SESSION_MAIL ? "mail" : "pickup",
+			.mail_address = s->delivery == SESSION_MAIL ? s->card.address : NULL,
+			.region_code = k->cfg.region,
+			.accepted_ms = now,
+			/* Trusted only once the platform has synchronised the clock; that arrives with the uplink. */
+			.clock_trusted = false,
+			.promised_date = pd ? promised : NULL,
+			.with_gaps = g.waivable > 0,
+			.materials = mats,
+			.n_materials = n,
+		};
+
+		e = queue_case_add(k->queue, &c, case_no, query);
+	}
+	if (e != KERR_OK)
+		return e;
+	snprintf(s->case_no, sizeof(s->case_no), "%s", case_no);
+	snprintf(s->query_code, sizeof(s->query_code), "%s", query);
+	log_info("store: case %s stored (%s, %zu materials)", case_no, it->impl_code, n);
+	for (size_t i = 0; i < SESSION_MAX_MATERIALS; i++)
+		session_material_clear(&s->mats[i]);
+	return KERR_OK;
+}
+
+enum kerr cases_print_receipt(struct kiosk *k)
+{
+	struct session *s = &k->session;
+	struct receipt_line lines[40];
+	size_t n = 0;
+	char name[96], id[48], when[64], promised[96], qr[256], gaps[512] = "";
+	char l_case[96], l_item[320], l_name[128], l_id[96], l_code[64], l_phone[64];
+	int y, mo, d, h, mi, sec, wd, pd;
+	int64_t now = clock_wall_ms(&k->clock);
+
+	if (!k->dev[DEV_RECEIPT])
+		return KERR_NO_DEVICE;
+	mask_name(s->card.name, name, sizeof(name));
+	mask_idnum(s->card.id_number, id, sizeof(id));
+	clock_local(now, &y, &mo, &d, &h, &mi, &sec, &wd);
+	snprintf(when, sizeof(when), "受理时间：%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+	pd = cases_promised_date(k, now);
+	if (pd)
+		snprintf(promised, sizeof(promised), "承诺办结：%04d-%02d-%02d（%d个工作日）", pd / 10000,
+			 pd / 100 % 100, pd % 100, s->item->promised_days);
+	else
+		snprintf(promised, sizeof(promised), "办件类型：即办件");
+	snprintf(qr, sizeof(qr), k->cfg.qr_template, s->case_no, s->query_code);
+	for (size_t i = 0; i < s->item->n_materials; i++) {
+		const char *words;
+		bool blocking;
+		enum queue_material_status st = cases_material_status(k, i, &words, &blocking);
+
+		if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT) {
+			size_t used = strlen(gaps);
+
+			snprintf(gaps + used, sizeof(gaps) - used, "%s%s", used ? "、" : "待补材料：",
+				 s->item->materials[i].name);
+		}
+	}
+#define LINE(kind_, align_, bold_, size_, text_) \
+	lines[n++] = (struct receipt_line){ kind_, align_, bold_, size_, text_ }
+	LINE(RECEIPT_TEXT, RECEIPT_CENTER, true, 2, "受理回执");
+	LINE(RECEIPT_TEXT, RECEIPT_CENTER, false, 1, k->cfg.hall);
+	LINE(RECEIPT_RULE, RECEIPT_LEFT, false, 1, NULL);
+	snprintf(l_case, sizeof(l_case), "办件编号：%s", s->case_no);
+	snprintf(l_item, sizeof(l_item), "事项名称：%s", s->item->name);
+	snprintf(l_name, sizeof(l_name), "申请人：%s", name);
+	snprintf(l_id, sizeof(l_id), "证件号码：%s", id);
+	snprintf(l_code, sizeof(l_code), "查询码：%s", s->query_code);
+	snprintf(l_phone, sizeof(l_phone), "咨询电话：%s", k->cfg.phone);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, true, 1, l_case);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_item);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_name);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_id);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, when);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, promised);
+	if (gaps[0])
+		LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, gaps);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, true, 2, l_code);
+	LINE(RECEIPT_QR, RECEIPT_CENTER, false, 1, qr);
+	LINE(RECEIPT_TEXT, RECEIPT_CENTER, false, 1, "扫码或凭查询码查询办理进度");
+	LINE(RECEIPT_RULE, RECEIPT_LEFT, false, 1, NULL);
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, "请妥善保管本回执。");
+	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_phone);
+	LINE(RECEIPT_FEED, RECEIPT_LEFT, false, 3, NULL);
+#undef LINE
+	{
+		struct receipt_doc doc = { lines, n };
+		int job = 0;
+		enum kerr e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
+
+		if (e == KERR_OK)
+			k->print_job = job;
+		return e;
+	}
+}
+
+enum kerr cases_store_eval(struct kiosk *k)
+{
+	struct session *s = &k->session;
+	const char *const *codes;
+	char reasons_buf[128] = "";
+	size_t n;
+	int64_t id;
+	enum kerr e;
+
+	if (s->eval_stored || s->eval_level < 0)
+		return KERR_OK;
+	if (!k->queue)
+		return KERR_IO;
+	cases_reasons(&n, &codes);
+	for (size_t i = 0; i < n; i++) {
+		size_t used = strlen(reasons_buf);
+
+		if (s->eval_reasons & (1u << i))
+			snprintf(reasons_buf + used, sizeof(reasons_buf) - used, "%s%s", used ? "," : "", codes[i]);
+	}
+	{
+		struct queue_eval ev = {
+			.case_no = s->case_no[0] ? s->case_no : NULL,
+			.impl_code = s->item ? s->item->impl_code : NULL,
+			.level = s->eval_level,
+			.reasons = s->eval_level >= 3 ? reasons_buf : NULL,
+			.text = s->eval_level >= 3 && s->eval_text[0] ? s->eval_text : NULL,
+			.named = s->eval_named && s->has_card,
+			.evaluator_id = s->eval_named && s->has_card ? s->card.id_number : NULL,
+			.time_ms = clock_wall_ms(&k->clock),
+			.followup = false,
+		};
+
+		e = queue_eval_add(k->queue, &ev, &id);
+	}
+	if (e == KERR_OK) {
+		s->eval_stored = true;
+		log_info("store: evaluation %s stored for %s", levels[s->eval_level],
+			 s->case_no[0] ? s->case_no : "the terminal");
+	}
+	return e;
+}

@@ -1,0 +1,40 @@
+/* Turning a session into a stored case, its receipt and its evaluation. */
+#ifndef KIOSK_CASES_H
+#define KIOSK_CASES_H
+
+#include "common/kerr.h"
+#include "offline-queue/queue.h"
+
+#include <stdbool.h>
+
+struct kiosk;
+struct catalog_material;
+
+/* How many mandatory materials are missing, by kind. */
+struct cases_gaps {
+	int blocking; /* missing and neither 容缺 nor 告知承诺 allowed: the case cannot be accepted here */
+	int waivable; /* missing but the resident may commit to them (容缺受理 / 告知承诺) */
+};
+
+/* The state a material of the current session's item would be stored with, and words for the resident. */
+enum queue_material_status cases_material_status(const struct kiosk *k, size_t i, const char **ret_words,
+						 bool *ret_blocking);
+void cases_gaps(const struct kiosk *k, struct cases_gaps *ret);
+bool cases_phone_valid(const char *p);
+/* The promised completion date (YYYYMMDD) for a case accepted at wall_ms, or 0 for an immediate case. */
+int cases_promised_date(const struct kiosk *k, int64_t wall_ms);
+
+/* Stores the session's case (pages and all) in the queue, then drops the scans from the session: from now on
+ * they live in the queue only. Writes the case number and query code into the session. */
+enum kerr cases_store(struct kiosk *k);
+/* Starts printing the receipt of the stored case. KERR_NO_DEVICE, KERR_PAPER_OUT ... when it cannot start. */
+enum kerr cases_print_receipt(struct kiosk *k);
+/* Stores the session's evaluation (once). */
+enum kerr cases_store_eval(struct kiosk *k);
+
+/* The built-in list of reasons for a bad rating (until the platform sends its versioned list). */
+const char *const *cases_reasons(size_t *ret_n, const char *const **ret_codes);
+/* The five named levels, 0 非常满意 .. 4 非常不满意. */
+const char *const *cases_levels(void);
+
+#endif

@@ -1,0 +1,165 @@
+/* Parsing of the key = value configuration, with a table of keys so every key has one place. */
+#include "kiosk/config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void config_defaults(struct config *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->terminal_id, sizeof(c->terminal_id), "ZW0000000001");
+	snprintf(c->hall, sizeof(c->hall), "政务服务自助终端");
+	snprintf(c->region, sizeof(c->region), "000000");
+	snprintf(c->phone, sizeof(c->phone), "12345");
+	c->width = 1920;
+	c->height = 1080;
+	snprintf(c->font, sizeof(c->font), "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc");
+	snprintf(c->font_bold, sizeof(c->font_bold), "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc");
+	c->timeout_s = 120;
+	c->warn_s = 30;
+	c->thanks_s = 10;
+	snprintf(c->catalog, sizeof(c->catalog), "assets/catalog.json");
+	c->reserve_mb = 64;
+	snprintf(c->qr_template, sizeof(c->qr_template), "%s", "ZWFW:%s:%s");
+	c->scan_dpi = 150;
+	c->jpeg_quality = 80;
+	for (int i = 0; i < DEV__COUNT; i++) {
+		snprintf(c->dev[i].backend, sizeof(c->dev[i].backend), "sim");
+		c->dev[i].latency_ms = 300;
+	}
+}
+
+enum key_type { KEY_STR, KEY_INT, KEY_BOOL };
+
+struct key {
+	const char *name;
+	enum key_type type;
+	size_t offset;
+	size_t size;
+	int min, max;
+};
+
+#define STR(n, f) { n, KEY_STR, offsetof(struct config, f), sizeof(((struct config *)0)->f), 0, 0 }
+#define INT(n, f, lo, hi) { n, KEY_INT, offsetof(struct config, f), sizeof(int), lo, hi }
+#define BOOL(n, f) { n, KEY_BOOL, offsetof(struct config, f), sizeof(bool), 0, 1 }
+#define DEV(cls, c)                                                                                     \
+	STR(cls ".backend", dev[c].backend), STR(cls ".path", dev[c].path),                             \
+		INT(cls ".latency_ms", dev[c].latency_ms, 0, 60000)
+
+static const struct key keys[] = {
+	STR("terminal.id", terminal_id),
+	STR("terminal.hall", hall),
+	STR("terminal.region", region),
+	STR("terminal.phone", phone),
+	INT("display.width", width, 320, 7680),
+	INT("display.height", height, 240, 4320),
+	BOOL("display.fullscreen", fullscreen),
+	STR("display.font", font),
+	STR("display.font_bold", font_bold),
+	INT("session.timeout_s", timeout_s, 20, 3600),
+	INT("session.warn_s", warn_s, 5, 600),
+	INT("session.thanks_s", thanks_s, 3, 120),
+	STR("catalog.path", catalog),
+	INT("store.reserve_mb", reserve_mb, 0, 1 << 20),
+	STR("receipt.qr", qr_template),
+	INT("scan.dpi", scan_dpi, 100, 600),
+	INT("scan.jpeg_quality", jpeg_quality, 30, 95),
+	STR("calendar.holidays", holidays),
+	STR("calendar.workdays", workdays),
+	DEV("idcard", DEV_IDCARD),
+	DEV("scanner", DEV_SCANNER),
+	DEV("receipt", DEV_RECEIPT),
+	DEV("docprint", DEV_DOCPRINT),
+	DEV("keypad", DEV_KEYPAD),
+};
+
+enum kerr config_set(struct config *c, const char *key, const char *value)
+{
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const struct key *k = &keys[i];
+		char *field = (char *)c + k->offset, *end;
+		long v;
+
+		if (strcmp(k->name, key) != 0)
+			continue;
+		switch (k->type) {
+		case KEY_STR:
+			if (strlen(value) >= k->size)
+				return KERR_INVAL;
+			memcpy(field, value, strlen(value) + 1);
+			return KERR_OK;
+		case KEY_INT:
+			errno = 0;
+			v = strtol(value, &end, 10);
+			if (errno || end == value || *end || v < k->min || v > k->max)
+				return KERR_INVAL;
+			*(int *)field = (int)v;
+			return KERR_OK;
+		case KEY_BOOL:
+			if (!strcmp(value, "true") || !strcmp(value, "yes") || !strcmp(value, "1"))
+				*(bool *)field = true;
+			else if (!strcmp(value, "false") || !strcmp(value, "no") || !strcmp(value, "0"))
+				*(bool *)field = false;
+			else
+				return KERR_INVAL;
+			return KERR_OK;
+		}
+	}
+	return KERR_INVAL;
+}
+
+static char *trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = 0;
+	return s;
+}
+
+enum kerr config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char line[2048];
+	int n = 0;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot read configuration %s: %s", path, strerror(errno));
+		return KERR_IO;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *s, *eq, *key, *value;
+
+		n++;
+		if (!strchr(line, '\n') && !feof(f)) {
+			snprintf(err, errlen, "%s:%d: line too long", path, n);
+			fclose(f);
+			return KERR_INVAL;
+		}
+		s = trim(line);
+		if (*s == 0 || *s == '#')
+			continue;
+		eq = strchr(s, '=');
+		if (!eq) {
+			snprintf(err, errlen, "%s:%d: expected \"key = value\"", path, n);
+			fclose(f);
+			return KERR_INVAL;
+		}
+		*eq = 0;
+		key = trim(s);
+		value = trim(eq + 1);
+		if (config_set(c, key, value) != KERR_OK) {
+			snprintf(err, errlen, "%s:%d: unknown key or bad value: %s = %s", path, n, key, value);
+			fclose(f);
+			return KERR_INVAL;
+		}
+	}
+	fclose(f);
+	return KERR_OK;
+}

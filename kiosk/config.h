@@ -1,0 +1,39 @@
+/* The kiosk's configuration: a plain "key = value" file (assets/kiosk.conf documents every key). */
+#ifndef KIOSK_CONFIG_H
+#define KIOSK_CONFIG_H
+
+#include "common/kerr.h"
+#include "drivers/device.h"
+
+#include <stdbool.h>
+
+struct config {
+	char terminal_id[32];   /* starts every case number */
+	char hall[128];         /* shown top left */
+	char region[16];        /* region code of this terminal */
+	char phone[32];         /* consultation phone printed on receipts */
+	int width, height;
+	bool fullscreen;
+	char font[256], font_bold[256];
+	int timeout_s;          /* idle seconds before the session is wiped (elder mode doubles it) */
+	int warn_s;             /* the warning shows this many seconds before */
+	int thanks_s;           /* the thanks screen returns home after this */
+	char catalog[256];
+	int reserve_mb;         /* free space kept on the data partition */
+	char qr_template[256];  /* receipt QR: printf with case number and query code */
+	int scan_dpi;
+	int jpeg_quality;
+	char holidays[1024];    /* YYYYMMDD list, comma separated: days off */
+	char workdays[512];     /* YYYYMMDD list: weekend days that are working days (调休) */
+	struct dev_config dev[DEV__COUNT];
+};
+
+/* Defaults for every key. */
+void config_defaults(struct config *c);
+/* Reads path over the defaults. A malformed line or unknown key is an error naming the line: a technician must
+ * see a typo, not a silently ignored setting. Errors: KERR_IO, KERR_INVAL (message in err). */
+enum kerr config_load(struct config *c, const char *path, char *err, size_t errlen);
+/* Sets one key ("display.width", "1280"). Errors: KERR_INVAL. */
+enum kerr config_set(struct config *c, const char *key, const char *value);
+
+#endif

@@ -1,0 +1,176 @@
+/* Device wiring: open by configuration, post events to the UI thread, route them into the journey. */
+#include "kiosk/devices.h"
+
+#include "common/log.h"
+#include "drivers/docprint.h"
+#include "drivers/idcard.h"
+#include "drivers/keypad.h"
+#include "drivers/receipt.h"
+#include "drivers/scanner.h"
+#include "kiosk/kiosk.h"
+#include "kiosk/scanimg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Runs on whichever thread the device posts from: copy, and hand over to the UI thread. */
+static void sink_post(void *ctx, const struct dev_event *ev)
+{
+	struct kiosk *k = ctx;
+	struct kiosk_msg *m = calloc(1, sizeof(*m));
+
+	if (!m) {
+		struct dev_event copy = *ev;
+
+		dev_event_finish(&copy);
+		return;
+	}
+	m->kind = KIOSK_MSG_DEVICE;
+	m->ev = *ev;
+	if (ui_sdl_wake(k->ui, m) != KERR_OK) {
+		dev_event_finish(&m->ev);
+		free(m);
+	}
+}
+
+typedef enum kerr open_fn(const struct dev_config *, const struct dev_sink *, struct clock *, struct dev **);
+
+void devices_open(struct kiosk *k)
+{
+	static open_fn *const openers[DEV__COUNT] = {
+		[DEV_IDCARD] = idcard_open, [DEV_SCANNER] = scanner_open, [DEV_RECEIPT] = receipt_open,
+		[DEV_DOCPRINT] = docprint_open, [DEV_KEYPAD] = keypad_open,
+	};
+	struct dev_sink sink = { sink_post, k };
+
+	for (int c = 0; c < DEV__COUNT; c++) {
+		enum kerr e = openers[c](&k->cfg.dev[c], &sink, &k->clock, &k->dev[c]);
+
+		if (e != KERR_OK) {
+			log_err("%s: cannot open backend %s: %s", dev_class_str((enum dev_class)c),
+				k->cfg.dev[c].backend, kerr_str(e));
+			k->dev[c] = NULL;
+		}
+	}
+}
+
+void devices_close(struct kiosk *k)
+{
+	for (int c = 0; c < DEV__COUNT; c++) {
+		dev_destroy(k->dev[c]);
+		k->dev[c] = NULL;
+	}
+}
+
+void devices_poll(struct kiosk *k, int64_t now)
+{
+	for (int c = 0; c < DEV__COUNT; c++)
+		if (k->dev[c])
+			dev_poll(k->dev[c], now);
+}
+
+int64_t devices_next_deadline(const struct kiosk *k)
+{
+	int64_t t = INT64_MAX;
+
+	for (int c = 0; c < DEV__COUNT; c++)
+		if (k->dev[c]) {
+			int64_t d = dev_next_deadline(k->dev[c]);
+
+			if (d < t)
+				t = d;
+		}
+	return t;
+}
+
+static void take_page(struct kiosk *k, const struct scan_page *p)
+{
+	struct session *s = &k->session;
+	struct session_material *m = &s->mats[s->cur_mat];
+	unsigned char *jpeg = NULL, *thumb = NULL;
+	size_t len = 0;
+	int tw = 0, th = 0;
+	enum kerr e;
+
+	e = scanimg_jpeg(p, k->cfg.jpeg_quality, &jpeg, &len);
+	if (e == KERR_OK)
+		e = scanimg_thumb(p, 320, &thumb, &tw, &th);
+	if (e == KERR_OK) {
+		if (s->retake >= 0 && (size_t)s->retake < m->n_pages) {
+			e = session_page_replace(m, (size_t)s->retake, jpeg, len, thumb, tw, th, ++k->image_seq);
+			s->retake = -1;
+		} else {
+			e = session_page_add(m, jpeg, len, thumb, tw, th, ++k->image_seq);
+		}
+	}
+	if (e != KERR_OK) {
+		free(jpeg);
+		free(thumb);
+		log_warn("scanner: page not kept: %s", kerr_str(e));
+		snprintf(k->banner, sizeof(k->banner), "%s",
+			 e == KERR_FULL ? "本项材料已达到页数上限，多余的页面没有保存。"
+					: "这一页没有保存成功，请重新扫描。");
+		k->banner_error = true;
+		return;
+	}
+	log_debug("scanner: page %d kept, %zu bytes", p->index, len);
+	k->dirty = true;
+}
+
+void devices_handle(struct kiosk *k, struct dev_event *ev)
+{
+	log_debug("%s: event %s %s", dev_class_str(ev->cls), dev_event_type_str(ev->type), kerr_str(ev->err));
+	switch (ev->type) {
+	case DEV_EV_STATUS:
+		log_info("%s: %s%s%s %s", dev_class_str(ev->cls), dev_state_str(ev->status.state),
+			 ev->status.fault ? " " : "", ev->status.fault ? kerr_str(ev->status.fault) : "",
+			 ev->status.detail);
+		k->dirty = true;
+		break;
+	case DEV_EV_CARD:
+		if (k->state == FLOW_CARD && ev->payload) {
+			memcpy(&k->session.card, ev->payload, sizeof(k->session.card));
+			k->session.has_card = true;
+			flow_dispatch(k, EV_CARD_OK, 0);
+		}
+		break;
+	case DEV_EV_CARD_ERROR:
+		if (k->state == FLOW_CARD)
+			flow_dispatch(k, EV_CARD_FAIL, ev->err);
+		break;
+	case DEV_EV_PAGE:
+		if (k->state == FLOW_SCAN && k->session.scanning && ev->payload)
+			take_page(k, ev->payload);
+		break;
+	case DEV_EV_SCAN_DONE:
+		flow_dispatch(k, EV_SCAN_DONE, ev->err);
+		break;
+	case DEV_EV_PRINT_DONE:
+		if (ev->cls == DEV_RECEIPT && k->state == FLOW_PRINT && ev->value == k->print_job)
+			flow_dispatch(k, ev->err == KERR_OK ? EV_PRINTED : EV_PRINT_FAIL, ev->err);
+		break;
+	case DEV_EV_KEY:
+		k->last_touch_ms = clock_now_ms(&k->clock);
+		flow_dispatch(k, EV_LEVEL, ev->value);
+		break;
+	case DEV_EV_CARD_REMOVED:
+	default:
+		break;
+	}
+	dev_event_finish(ev);
+}
+
+enum kerr devices_control(struct kiosk *k, const char *line)
+{
+	for (int c = 0; c < DEV__COUNT; c++) {
+		const char *name = dev_class_str((enum dev_class)c);
+		size_t n = strlen(name);
+
+		if (strncmp(line, name, n) == 0 && line[n] == ' ') {
+			if (!k->dev[c])
+				return KERR_NO_DEVICE;
+			return dev_control(k->dev[c], line + n + 1);
+		}
+	}
+	return KERR_INVAL;
+}

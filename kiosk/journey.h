@@ -1,0 +1,74 @@
+/* The journey's guards, actions and state entry/exit functions, named in the flow table (flow.c). */
+#ifndef KIOSK_JOURNEY_H
+#define KIOSK_JOURNEY_H
+
+#include "kiosk/flow.h"
+
+/* Entry and exit */
+void enter_home(struct kiosk *k);
+void enter_card(struct kiosk *k);
+void exit_card(struct kiosk *k);
+void enter_catalog(struct kiosk *k);
+void enter_guide(struct kiosk *k);
+void enter_phone(struct kiosk *k);
+void enter_scan(struct kiosk *k);
+void exit_scan(struct kiosk *k);
+void enter_summary(struct kiosk *k);
+void enter_submit(struct kiosk *k);
+void enter_print(struct kiosk *k);
+void enter_eval(struct kiosk *k);
+void exit_eval(struct kiosk *k);
+void enter_eval_text(struct kiosk *k);
+void enter_thanks(struct kiosk *k);
+
+/* Guards */
+bool guard_tile_apply(struct kiosk *k, int arg);
+bool guard_tile_guide(struct kiosk *k, int arg);
+bool guard_has_card(struct kiosk *k, int arg);
+bool guard_item_chosen(struct kiosk *k, int arg);
+bool guard_phone_ok(struct kiosk *k, int arg);
+bool guard_edit_phone_ok(struct kiosk *k, int arg);
+bool guard_no_scan_needed(struct kiosk *k, int arg);
+bool guard_more_materials(struct kiosk *k, int arg);
+bool guard_not_first_material(struct kiosk *k, int arg);
+bool guard_can_submit(struct kiosk *k, int arg);
+bool guard_bad_level(struct kiosk *k, int arg);
+bool guard_has_reason(struct kiosk *k, int arg);
+bool guard_last_material_scannable(struct kiosk *k, int arg);
+
+/* Actions */
+void act_tile_disabled(struct kiosk *k, int arg);
+void act_card_read(struct kiosk *k, int arg);
+void act_card_failed(struct kiosk *k, int arg);
+void act_tab(struct kiosk *k, int arg);
+void act_page_up(struct kiosk *k, int arg);
+void act_page_down(struct kiosk *k, int arg);
+void act_search_key(struct kiosk *k, int arg);
+void act_choose_item(struct kiosk *k, int arg);
+void act_guide_up(struct kiosk *k, int arg);
+void act_guide_down(struct kiosk *k, int arg);
+void act_delivery(struct kiosk *k, int arg);
+void act_form_incomplete(struct kiosk *k, int arg);
+void act_phone_key(struct kiosk *k, int arg);
+void act_phone_save(struct kiosk *k, int arg);
+void act_phone_invalid(struct kiosk *k, int arg);
+void act_scan_start(struct kiosk *k, int arg);
+void act_scan_done(struct kiosk *k, int arg);
+void act_retake(struct kiosk *k, int arg);
+void act_next_material(struct kiosk *k, int arg);
+void act_prev_material(struct kiosk *k, int arg);
+void act_toggle_gaps(struct kiosk *k, int arg);
+void act_cannot_submit(struct kiosk *k, int arg);
+void act_store_failed(struct kiosk *k, int arg);
+void act_print_failed(struct kiosk *k, int arg);
+void act_level(struct kiosk *k, int arg);
+void act_store_eval(struct kiosk *k, int arg);
+void act_rate(struct kiosk *k, int arg);
+void act_reason(struct kiosk *k, int arg);
+void act_toggle_named(struct kiosk *k, int arg);
+void act_need_reason(struct kiosk *k, int arg);
+void act_text_key(struct kiosk *k, int arg);
+void act_text_save(struct kiosk *k, int arg);
+void act_idle(struct kiosk *k, int arg);
+
+#endif

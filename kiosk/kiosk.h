@@ -1,0 +1,77 @@
+/* struct kiosk: the one object that holds the running kiosk (cage's struct cg_server). Built in main.c; every
+ * mutable thing of the application lives here. */
+#ifndef KIOSK_KIOSK_H
+#define KIOSK_KIOSK_H
+
+#include "common/clock.h"
+#include "drivers/device.h"
+#include "kiosk/catalog.h"
+#include "kiosk/config.h"
+#include "kiosk/flow.h"
+#include "kiosk/session.h"
+#include "offline-queue/queue.h"
+#include "ui/screens.h"
+#include "ui/sdl/ui_sdl.h"
+
+#include <stdio.h>
+
+#define KIOSK_PENDING_MAX 16
+
+struct control;
+
+struct kiosk_opts {
+	const char *config_path;
+	const char *data_dir;
+	const char *script_path;  /* run a script on a virtual clock, headless, then exit */
+	const char *shots_dir;    /* save a PNG of every screen shown */
+	const char *control_path; /* a unix socket taking script lines (make run's developer panel) */
+	bool dev;                 /* developer keys and help line */
+	bool headless;
+	int max_frames;           /* exit after this many frames (benchmarks); 0: no limit */
+};
+
+struct kiosk {
+	struct kiosk_opts opts;
+	struct config cfg;
+	struct clock clock;
+	struct catalog *catalog;
+	char catalog_error[256];
+	struct queue *queue;
+	char store_error[256];
+	struct dev *dev[DEV__COUNT];
+	struct ui_sdl *ui;
+	struct ui_arena arena;
+	struct ui_frame frame;
+	enum ui_theme_id theme_id;
+	struct ui_theme theme;
+
+	enum flow_state state;
+	struct {
+		int ev, arg;
+	} pending[KIOSK_PENDING_MAX];
+	size_t n_pending;
+	bool dispatching;
+
+	struct session session;
+	char banner[512];
+	bool banner_error;
+	int64_t last_touch_ms;   /* for the idle timeout */
+	int64_t state_since_ms;
+	int64_t timer_ms;        /* the screen's own timer (thanks), INT64_MAX when none */
+	int print_job;
+	enum kerr print_err;      /* why the last receipt did not print */
+	uint64_t image_seq;      /* keys for thumbnails */
+	int list_shown;          /* rows the last list frame showed */
+	int guide_content_h, guide_view_h;
+	bool dirty;              /* the screen must be redrawn */
+	int last_countdown;      /* the countdown last drawn, so a redraw happens once a second only */
+	bool show_dev_help;
+	unsigned dev_faults;      /* developer keys: which fault toggles are on */
+	unsigned frames;
+	unsigned shot_seq;
+	bool quit;
+	int exit_code;
+	struct control *control; /* the control socket, NULL when off */
+};
+
+#endif

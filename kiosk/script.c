@@ -1,0 +1,190 @@
+/* Scripts of touches, keys and device events: journey tests, goldens, benchmarks and the control socket all
+ * drive the real kiosk through these lines. On the virtual clock, "wait" advances time deterministically. */
+#include "kiosk/app.h"
+
+#include "common/log.h"
+#include "kiosk/devices.h"
+#include "kiosk/input.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Handles everything already queued (device events, control lines) without waiting. */
+static void drain(struct kiosk *k)
+{
+	for (int guard = 0; guard < 10000; guard++) {
+		struct ui_input in;
+
+		ui_sdl_wait(k->ui, 0, &in);
+		if (in.type == UI_IN_NONE)
+			break;
+		app_handle(k, &in);
+	}
+	app_render(k);
+}
+
+/* Advances the virtual clock by ms, stopping at every device or timer deadline on the way. */
+static void advance(struct kiosk *k, int64_t ms)
+{
+	int64_t end = clock_now_ms(&k->clock) + ms;
+
+	for (;;) {
+		int64_t now = clock_now_ms(&k->clock);
+		int64_t next = devices_next_deadline(k), t = app_next_timer(k, now);
+
+		if (t < next)
+			next = t;
+		if (next <= now)
+			next = now + 1;
+		if (next > end)
+			next = end;
+		clock_advance(&k->clock, next - now);
+		now = clock_now_ms(&k->clock);
+		devices_poll(k, now);
+		app_timers(k, now);
+		drain(k);
+		if (now >= end)
+			break;
+	}
+}
+
+static int parse_key(const char *s)
+{
+	if (s[0] == 'f' && s[1] >= '1' && s[1] <= '9')
+		return UI_KEY_F1 + atoi(s + 1) - 1;
+	if (!strcmp(s, "esc"))
+		return UI_KEY_ESCAPE;
+	if (!strcmp(s, "return"))
+		return UI_KEY_RETURN;
+	if (!strcmp(s, "backspace"))
+		return UI_KEY_BACKSPACE;
+	if (s[0] && !s[1])
+		return (unsigned char)s[0];
+	return -1;
+}
+
+static bool frame_has_text(const struct ui_frame *f, const char *needle)
+{
+	for (size_t i = 0; i < f->n_cmds; i++)
+		if (f->cmds[i].type == UI_CMD_TEXT && f->cmds[i].text && strstr(f->cmds[i].text, needle))
+			return true;
+	return false;
+}
+
+enum kerr script_line(struct kiosk *k, const char *line, char *err, size_t errlen)
+{
+	char cmd[32] = "", a[256] = "", b[64] = "";
+	int n;
+
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == 0 || *line == '#')
+		return KERR_OK;
+	n = sscanf(line, "%31s %255s %63s", cmd, a, b);
+	app_render(k);
+	if (!strcmp(cmd, "tap")) {
+		const struct ui_hit *h;
+		struct ui_input in = { .type = UI_IN_TAP };
+
+		if (n == 3) {
+			in.x = atoi(a), in.y = atoi(b);
+		} else {
+			h = ui_frame_hit_by_id(&k->frame, a);
+			if (!h) {
+				snprintf(err, errlen, "no target \"%s\" on the %s screen", a, flow_state_str(k->state));
+				return KERR_INVAL;
+			}
+			in.x = h->r.x + h->r.w / 2, in.y = h->r.y + h->r.h / 2;
+		}
+		app_handle(k, &in);
+	} else if (!strcmp(cmd, "key")) {
+		struct ui_input in = { .type = UI_IN_KEY, .key = parse_key(a) };
+
+		if (in.key < 0) {
+			snprintf(err, errlen, "unknown key %s", a);
+			return KERR_INVAL;
+		}
+		app_handle(k, &in);
+	} else if (!strcmp(cmd, "text")) {
+		const char *t = line + 4;
+		struct ui_input in = { .type = UI_IN_TEXT };
+
+		while (*t == ' ')
+			t++;
+		snprintf(in.text, sizeof(in.text), "%s", t);
+		app_handle(k, &in);
+	} else if (!strcmp(cmd, "dev")) {
+		enum kerr e = devices_control(k, line + 4);
+
+		if (e != KERR_OK) {
+			snprintf(err, errlen, "device command \"%s\" failed: %s", line + 4, kerr_str(e));
+			return KERR_INVAL;
+		}
+	} else if (!strcmp(cmd, "wait")) {
+		if (!k->clock.is_virtual) {
+			snprintf(err, errlen, "wait needs the virtual clock of a script run");
+			return KERR_INVAL;
+		}
+		advance(k, atoll(a));
+	} else if (!strcmp(cmd, "expect")) {
+		if (strcmp(a, flow_state_str(k->state)) != 0) {
+			snprintf(err, errlen, "expected state %s, the kiosk is in %s", a, flow_state_str(k->state));
+			return KERR_INVAL;
+		}
+	} else if (!strcmp(cmd, "expect-text") || !strcmp(cmd, "expect-no-text")) {
+		const char *t = line + strlen(cmd);
+		bool want = cmd[7] == 't', has;
+
+		while (*t == ' ')
+			t++;
+		has = frame_has_text(&k->frame, t);
+		if (has != want) {
+			snprintf(err, errlen, "%s \"%s\" on the %s screen", want ? "no text" : "unexpected text", t,
+				 flow_state_str(k->state));
+			return KERR_INVAL;
+		}
+	} else if (!strcmp(cmd, "theme")) {
+		for (int i = 0; i < UI_THEME__COUNT; i++)
+			if (!strcmp(a, ui_theme_str((enum ui_theme_id)i)))
+				k->theme_id = (enum ui_theme_id)i;
+		k->dirty = true;
+	} else if (!strcmp(cmd, "shot")) {
+		if (app_shot(k, a) != KERR_OK) {
+			snprintf(err, errlen, "cannot save shot %s", a);
+			return KERR_IO;
+		}
+	} else if (!strcmp(cmd, "quit")) {
+		k->quit = true;
+	} else {
+		snprintf(err, errlen, "unknown command \"%s\"", cmd);
+		return KERR_INVAL;
+	}
+	drain(k);
+	return KERR_OK;
+}
+
+int script_run_file(struct kiosk *k, const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[1024], err[512];
+	int no = 0;
+
+	if (!f) {
+		fprintf(stderr, "kiosk: cannot read script %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	drain(k);
+	while (!k->quit && fgets(line, sizeof(line), f)) {
+		no++;
+		line[strcspn(line, "\r\n")] = 0;
+		if (script_line(k, line, err, sizeof(err)) != KERR_OK) {
+			fprintf(stderr, "kiosk: %s:%d: %s\n", path, no, err);
+			fclose(f);
+			return 3;
+		}
+	}
+	fclose(f);
+	return 0;
+}

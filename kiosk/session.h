@@ -1,0 +1,73 @@
+/* The resident's session: every personal datum the kiosk holds in memory lives here, and session_clear() zeroes
+ * it all. Scans stay here until the case is stored, then only in the queue. */
+#ifndef KIOSK_SESSION_H
+#define KIOSK_SESSION_H
+
+#include "drivers/idcard.h"
+#include "ui/draw.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SESSION_MAX_MATERIALS 100
+#define SESSION_MAX_PAGES 8 /* per material */
+
+struct catalog_item;
+
+struct session_page {
+	unsigned char *jpeg; /* owned */
+	size_t jpeg_len;
+	unsigned char *thumb; /* RGBA, owned */
+	struct ui_image image;
+};
+
+struct session_material {
+	struct session_page pages[SESSION_MAX_PAGES];
+	size_t n_pages;
+};
+
+enum session_delivery { SESSION_PICKUP, SESSION_MAIL, SESSION_DELIVERY__COUNT };
+
+struct session {
+	bool has_card;
+	struct idcard_data card;
+	const struct catalog_item *item; /* borrowed from the catalog */
+	char phone[16];
+	enum session_delivery delivery;
+	struct session_material mats[SESSION_MAX_MATERIALS];
+	size_t cur_mat;          /* index into the item's materials of the one being scanned */
+	int retake;              /* page index being rescanned, or -1 */
+	bool scanning;
+	bool gaps_accepted;      /* the resident confirmed the commitment (容缺受理 / 告知承诺) */
+	char case_no[40];
+	char query_code[16];
+	int eval_level;          /* -1: not rated */
+	uint32_t eval_reasons;   /* bit per reason */
+	char eval_text[256];
+	bool eval_named;
+	bool eval_stored;
+	/* Browsing */
+	int tab;
+	char query[32];
+	size_t list_first;
+	int guide_scroll;
+	char edit[256];          /* the value being typed on an entry screen */
+};
+
+/* A fresh session. */
+void session_init(struct session *s);
+/* Frees and zeroes every page (personal data), then the whole session. */
+void session_clear(struct session *s);
+/* Drops one material's pages. */
+void session_material_clear(struct session_material *m);
+/* Adds a page (taking ownership of jpeg and thumb). KERR_FULL when the material has SESSION_MAX_PAGES. */
+enum kerr session_page_add(struct session_material *m, unsigned char *jpeg, size_t jpeg_len, unsigned char *thumb,
+			   int tw, int th, uint64_t key);
+/* Replaces page i (taking ownership); frees the old one. */
+enum kerr session_page_replace(struct session_material *m, size_t i, unsigned char *jpeg, size_t jpeg_len,
+			       unsigned char *thumb, int tw, int th, uint64_t key);
+/* Removes page i. */
+void session_page_remove(struct session_material *m, size_t i);
+
+#endif

@@ -1,0 +1,72 @@
+/* Messages for faults, in the order the conventions ask: what happened, what to do next. */
+#include "kiosk/texts.h"
+
+const char *texts_card_error(enum kerr e)
+{
+	switch (e) {
+	case KERR_EXPIRED:
+		return "您的身份证已超过有效期，本机无法受理。请持有效身份证件办理，或到人工窗口咨询。";
+	case KERR_CARD_REMOVED:
+		return "读卡时身份证被移开了。请将身份证重新平放在感应区，读取完成前不要移动。";
+	case KERR_INVAL:
+		return "无法识别这张证件上的信息。请确认放置的是本人有效身份证件，或到人工窗口办理。";
+	case KERR_NO_DEVICE:
+		return "读卡器暂时无法使用，已通知工作人员。请到人工窗口办理，给您带来不便，敬请谅解。";
+	default:
+		return "未能读取身份证。请将身份证取下，重新平放在感应区。多次失败请到人工窗口办理。";
+	}
+}
+
+const char *texts_device_fault(enum dev_class c, enum kerr e)
+{
+	switch (c) {
+	case DEV_IDCARD:
+		return texts_card_error(e == KERR_OK ? KERR_IO : e);
+	case DEV_SCANNER:
+		switch (e) {
+		case KERR_JAMMED:
+			return "扫描仪卡纸了。请取出材料，抚平后重新放好，再点击“扫描”。";
+		case KERR_COVER_OPEN:
+			return "扫描仪盖板没有盖好。请盖好盖板后再点击“扫描”。";
+		case KERR_NO_DOCS:
+			return "没有检测到材料。请将材料正面朝下放在扫描区，再点击“扫描”。";
+		case KERR_NO_DEVICE:
+			return "扫描仪暂时无法使用，已通知工作人员。您可以跳过本项，在最后一步查看缺少的材料。";
+		default:
+			return "扫描没有完成。请重新点击“扫描”；多次失败可跳过本项，到窗口补交。";
+		}
+	case DEV_RECEIPT:
+		switch (e) {
+		case KERR_PAPER_OUT:
+			return "打印纸已用完。您的申请已保存，可凭查询码到窗口领取回执，或稍后在本机重新打印。";
+		case KERR_COVER_OPEN:
+			return "打印机仓盖未关好。您的申请已保存，请通知工作人员，或凭查询码到窗口领取回执。";
+		case KERR_JAMMED:
+			return "打印机卡纸了。您的申请已保存，请通知工作人员，或凭查询码到窗口领取回执。";
+		default:
+			return "回执打印机暂时无法使用。您的申请已保存，可凭查询码到窗口领取回执。";
+		}
+	default:
+		return "设备暂时无法使用，已通知工作人员。";
+	}
+}
+
+const char *texts_store_error(enum kerr e)
+{
+	switch (e) {
+	case KERR_FULL:
+		return "本机存储空间不足，暂时不能受理新的申请，已通知工作人员。请到人工窗口办理，您的材料没有被保存。";
+	default:
+		return "本机未能保存您的申请，没有生成办件。请稍后重试，或到人工窗口办理。";
+	}
+}
+
+const char *texts_catalog_unavailable(void)
+{
+	return "本机的事项目录暂时无法使用，已通知工作人员。请到人工窗口办理。";
+}
+
+const char *texts_store_unavailable(void)
+{
+	return "本机暂时不能受理申请（数据存储不可用），已通知工作人员。您仍可查看办事指南，或到人工窗口办理。";
+}

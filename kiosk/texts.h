@@ -1,0 +1,14 @@
+/* What the resident reads when something goes wrong: what happened, then what to do, never a code alone. */
+#ifndef KIOSK_TEXTS_H
+#define KIOSK_TEXTS_H
+
+#include "common/kerr.h"
+#include "drivers/device.h"
+
+const char *texts_card_error(enum kerr e);
+const char *texts_device_fault(enum dev_class c, enum kerr e);
+const char *texts_store_error(enum kerr e);
+const char *texts_catalog_unavailable(void);
+const char *texts_store_unavailable(void);
+
+#endif
