@@ -4,6 +4,7 @@
 #ifndef OFFLINE_QUEUE_QUEUE_H
 #define OFFLINE_QUEUE_QUEUE_H
 
+#include "common/clock.h"
 #include "common/kerr.h"
 
 #include <stdbool.h>
@@ -11,6 +12,17 @@
 #include <stdint.h>
 
 struct queue;
+
+/* Size of an error report from queue_open_msg() and of the message behind queue_errmsg(). */
+#define QUEUE_ERRMSG_SIZE 256
+/* Longest terminal prefix: with the date and the sequence it still fits a case number of 40
+ * bytes. */
+#define QUEUE_PREFIX_MAX 20
+/* Bounds on one case, so a single resident cannot fill the store. */
+#define QUEUE_MAX_MATERIALS 128
+#define QUEUE_MAX_PAGES 64                /* per material */
+#define QUEUE_MAX_PAGE_BYTES (32u << 20) /* per page */
+#define QUEUE_MAX_CASE_BYTES (256u << 20) /* all pages of a case */
 
 /* How each material of a case was handled. */
 enum queue_material_status {
@@ -100,39 +112,68 @@ struct queue_eval {
 	bool followup;            /* a follow-up rating (追评) of an earlier case */
 };
 
-/* Opens (creating if needed) the store in folder dir: dir/kiosk.db and dir/scans/. The terminal prefix starts
- * every case number. Sets WAL and synchronous=FULL and reads both back; runs schema migrations; deletes scan
- * files that no committed row names (left by a crash between file and row). reserve_bytes of free space are kept:
- * below that, new cases are refused with KERR_FULL.
- * Errors: KERR_PERM (folder not writable), KERR_IO, KERR_CORRUPT (not a kiosk store, or newer schema), KERR_NOMEM.
+/* Opens (creating if needed) the store in folder dir: dir/kiosk.db and dir/scans/. The folder and
+ * its parents are created with mode 0700. The terminal prefix (1 to QUEUE_PREFIX_MAX letters or
+ * digits) starts every case number. Sets WAL and synchronous=FULL and reads both back; runs schema
+ * migrations; deletes scan files that no committed row names (left by a crash between file and
+ * row) and stale temporary files. reserve_bytes of free space are kept: below that, new cases are
+ * refused with KERR_FULL. A file that is not a kiosk store is never modified or deleted. Several
+ * handles on one folder are safe (each thread its own handle).
+ * Errors: KERR_INVAL (bad prefix, path too long), KERR_PERM (folder not writable or not a folder),
+ * KERR_IO, KERR_BUSY, KERR_CORRUPT (not an SQLite file, not a kiosk store, or a schema newer than
+ * this build), KERR_NOMEM.
  * *ret is owned by the caller; close with queue_close(). */
 enum kerr queue_open(const char *dir, const char *terminal_prefix, uint64_t reserve_bytes, struct queue **ret);
+/* queue_open() that also explains a failure: as there is no handle then, the message that
+ * queue_errmsg() would give is copied into errbuf (QUEUE_ERRMSG_SIZE bytes, may be NULL). errbuf
+ * is left alone on success. */
+enum kerr queue_open_msg(const char *dir, const char *terminal_prefix, uint64_t reserve_bytes,
+			 char *errbuf, struct queue **ret);
+/* Closes the store and frees q. Accepts NULL. */
 void queue_close(struct queue *q);
-/* The last native error message (SQLite's or the OS's), for the log. Never NULL. */
+/* The last native error message (SQLite's, OpenSSL's or the OS's, with what was being done), for
+ * the log. Never NULL. */
 const char *queue_errmsg(const struct queue *q);
+/* The clock that stamps the "created" time of rows; a real clock until set. clk is borrowed and
+ * must outlive q (tests pass a virtual clock). */
+void queue_set_clock(struct queue *q, const struct clock *clk);
 
-/* KERR_FULL when storing need_bytes more would cut into the reserve; KERR_OK otherwise. */
+/* KERR_FULL when storing need_bytes more would cut into the reserve; KERR_OK otherwise; KERR_IO
+ * when the free space cannot be read. */
 enum kerr queue_space_check(struct queue *q, uint64_t need_bytes);
 
 /* Stores a case: its pages as files (each fsynced, renamed, the folder fsynced), then one transaction holding the
  * case row, its materials, its pages with SHA-256, and an outbox entry with a fresh idempotency key. Mints the
  * case number <prefix><YYYYMMDD><NNNN> (sequence per day, never repeated across restarts) and an 8-character
  * query code. ret_case_no and ret_query_code are written only on success (sizes 40 and 16).
- * Errors: KERR_INVAL, KERR_FULL, KERR_IO, KERR_NOMEM. On error nothing is stored. */
+ * KERR_INVAL: a required field (impl_code, item_name, applicant_name, id_type, id_number) missing
+ * or longer than its field in struct queue_case_rec; a "111" ID number that fails its check;
+ * case_kind not 1 or 2; a malformed date; accepted_ms not positive; "mail" without mail_address; a
+ * material without a code or name, with a bad status, with pages but no page array or an empty
+ * page; a MISSING material without with_gaps; more than the QUEUE_MAX_* bounds.
+ * Errors: KERR_INVAL, KERR_FULL, KERR_IO, KERR_BUSY, KERR_NOMEM. On error nothing is stored.
+ * (Should the final commit itself fail, its page files stay until the next queue_open() sweeps
+ * them: a failed commit may still be found committed after a crash and must keep its scans.) */
 enum kerr queue_case_add(struct queue *q, const struct queue_case *c, char ret_case_no[40], char ret_query_code[16]);
 
-/* Reads a stored case by case number or query code. Errors: KERR_NOT_FOUND, KERR_IO, KERR_NOMEM. */
+/* Reads a stored case by case number or query code (the query code in either case, as residents
+ * type it). *ret is owned by the caller. Errors: KERR_INVAL (empty key), KERR_NOT_FOUND, KERR_IO,
+ * KERR_CORRUPT, KERR_NOMEM. */
 enum kerr queue_case_get(struct queue *q, const char *case_no_or_query_code, struct queue_case_rec **ret);
+/* Zeroes (it holds personal data) and frees a record. Accepts NULL. */
 void queue_case_rec_free(struct queue_case_rec *r);
 /* Number of stored cases. */
 enum kerr queue_case_count(struct queue *q, int64_t *ret);
 
-/* Stores an evaluation and its outbox entry in one transaction. Errors: KERR_INVAL (bad level, bad rating
- * without reasons), KERR_FULL, KERR_IO. */
+/* Stores an evaluation and its outbox entry in one transaction; *ret_id is its row id. The reserve
+ * of queue_open() does not apply: an evaluation is a few hundred bytes and the resident's right to
+ * rate must not depend on scans filling the disk. Errors: KERR_INVAL (level outside 0..4, level 3
+ * or 4 without reasons, evaluator_id missing when named or given when anonymous, a time not
+ * positive), KERR_FULL, KERR_IO, KERR_BUSY. */
 enum kerr queue_eval_add(struct queue *q, const struct queue_eval *e, int64_t *ret_id);
 enum kerr queue_eval_count(struct queue *q, int64_t *ret);
 
-/* Entries waiting for the uplink. */
+/* Entries waiting for the uplink: pending or being sent. */
 enum kerr queue_outbox_pending(struct queue *q, int64_t *ret);
 
 const char *queue_material_status_str(enum queue_material_status s);
