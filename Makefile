@@ -73,11 +73,16 @@ $(O)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/libkiosk.a
 	$(Q)$(CC) $(ALL_CFLAGS) -DCORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus/$*"' -o $@ $< tests/fuzz/replay.c \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
 
-$(O)/bench/%: bench/%.c $(O)/libkiosk.a
+BARE := $(O)/bench/bare_home
+$(BARE): bench/bare_home.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS) $(LIBS)
+
+$(O)/bench/bench_%: bench/bench_%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  BENCH   $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
-		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
+		-DBARE_BIN='"$(abspath $(BARE))"' -o $@ $< $(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
 
 deps-build:
 	@sh mk/deps.sh build
@@ -99,7 +104,7 @@ check: deps-check
 		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN))
 
 bench: deps-check
-	@$(MAKE) --no-print-directory $(KIOSK) $(BENCH_BIN)
+	@$(MAKE) --no-print-directory $(KIOSK) $(BARE) $(BENCH_BIN)
 	@for b in $(BENCH_BIN); do SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy $$b || exit 1; done
 
 FUZZ_CC ?= clang

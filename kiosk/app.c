@@ -17,16 +17,18 @@
 
 static void open_store(struct kiosk *k)
 {
-	enum kerr e = queue_open(k->opts.data_dir, k->cfg.terminal_id, (uint64_t)k->cfg.reserve_mb << 20, &k->queue);
+	char msg[QUEUE_ERRMSG_SIZE] = "";
+	enum kerr e = queue_open_msg(k->opts.data_dir, k->cfg.terminal_id, (uint64_t)k->cfg.reserve_mb << 20, msg,
+				     &k->queue);
 
 	if (e != KERR_OK) {
-		snprintf(k->store_error, sizeof(k->store_error), "%s: %s", kerr_str(e),
-			 k->queue ? queue_errmsg(k->queue) : "cannot open");
+		snprintf(k->store_error, sizeof(k->store_error), "%s: %s", kerr_str(e), msg);
 		log_err("store: cannot open %s: %s; applications are off until a technician fixes it",
 			k->opts.data_dir, k->store_error);
-		queue_close(k->queue);
 		k->queue = NULL;
+		return;
 	}
+	queue_set_clock(k->queue, &k->clock);
 }
 
 enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)

@@ -1,0 +1,708 @@
+/* Journey tests: the real kiosk binary, headless, driven by scripts on a virtual clock with simulated devices,
+ * through the whole path and every fault path; then the store is opened and the case checked. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kiosk/catalog.h"
+#include "offline-queue/queue.h"
+
+struct fixture {
+	char dir[64];
+	char data[128];
+	char conf[128];
+	char script[128];
+	char log[128];
+	struct catalog *catalog;
+	FILE *s; /* the script being written */
+};
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char err[256];
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/kiosk-journey-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	snprintf(f->data, sizeof(f->data), "%s/data", f->dir);
+	snprintf(f->conf, sizeof(f->conf), "%s/kiosk.conf", f->dir);
+	snprintf(f->script, sizeof(f->script), "%s/script", f->dir);
+	snprintf(f->log, sizeof(f->log), "%s/log", f->dir);
+	if (catalog_load_file(SRCDIR "/assets/catalog.json", &f->catalog, err, sizeof(err)) != KERR_OK)
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	char cmd[160];
+
+	catalog_destroy(f->catalog);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->dir);
+	if (system(cmd) != 0)
+		return -1;
+	free(f);
+	return 0;
+}
+
+/* A configuration like assets/kiosk.conf, with extra lines. */
+static void write_conf(struct fixture *f, const char *extra)
+{
+	FILE *c = fopen(f->conf, "w");
+
+	assert_non_null(c);
+	fprintf(c, "terminal.id = ZW3101150001\ncatalog.path = %s/assets/catalog.json\nstore.reserve_mb = 1\n"
+		   "scanner.latency_ms = 500\nreceipt.latency_ms = 800\n%s\n",
+		SRCDIR, extra ? extra : "");
+	fclose(c);
+}
+
+static void begin(struct fixture *f)
+{
+	f->s = fopen(f->script, "w");
+	assert_non_null(f->s);
+}
+
+static void line(struct fixture *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void line(struct fixture *f, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(f->s, fmt, ap);
+	va_end(ap);
+	fputc('\n', f->s);
+}
+
+/* Runs the kiosk on the script; returns its exit status and prints its log when it failed. */
+static int run(struct fixture *f)
+{
+	char cmd[1024];
+	int rc;
+
+	fclose(f->s);
+	f->s = NULL;
+	snprintf(cmd, sizeof(cmd), "SDL_VIDEODRIVER=offscreen KIOSK_LOG=info '%s' --config '%s' --data '%s' --script '%s' > '%s' 2>&1",
+		 KIOSK_BIN, f->conf, f->data, f->script, f->log);
+	rc = system(cmd);
+	rc = WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+	if (rc != 0) {
+		snprintf(cmd, sizeof(cmd), "tail -n 30 '%s' >&2", f->log);
+		if (system(cmd) != 0)
+			fprintf(stderr, "no log\n");
+	}
+	return rc;
+}
+
+static bool log_has(struct fixture *f, const char *needle)
+{
+	FILE *l = fopen(f->log, "r");
+	char buf[2048];
+	bool found = false;
+
+	if (!l)
+		return false;
+	while (!found && fgets(buf, sizeof(buf), l))
+		found = strstr(buf, needle) != NULL;
+	fclose(l);
+	return found;
+}
+
+static const struct catalog_item *item_where(struct fixture *f, bool (*want)(const struct catalog_item *))
+{
+	for (size_t i = 0; i < f->catalog->n_items; i++)
+		if (f->catalog->items[i].self_service && want(&f->catalog->items[i]))
+			return &f->catalog->items[i];
+	return NULL;
+}
+
+/* Home -> card -> catalog (all items) -> the item, paging as a resident would -> guide -> form with phone. */
+static void to_form(struct fixture *f, const struct catalog_item *it, const char *card)
+{
+	line(f, "expect HOME");
+	line(f, "tap tile.0");
+	line(f, "expect CARD");
+	line(f, "dev idcard insert %s", card);
+	line(f, "wait 3000");
+	line(f, "expect CATALOG");
+	/* Found by pinyin initials, as a resident would: the test does not depend on rows per page. */
+	line(f, "tap catalog.search");
+	line(f, "expect SEARCH");
+	for (const char *c = it->initials; *c; c++)
+		line(f, "tap key.%c", *c);
+	line(f, "tap item.0");
+	line(f, "expect GUIDE");
+	line(f, "tap guide.down");
+	line(f, "tap footer.next");
+	line(f, "expect FORM");
+	line(f, "tap footer.next");
+	line(f, "expect FORM");
+	line(f, "expect-text 请填写您的手机号码");
+	line(f, "tap field.5");
+	line(f, "expect PHONE");
+	for (const char *d = "13812345678"; *d; d++)
+		line(f, "tap key.%c", *d);
+	line(f, "tap footer.next");
+	line(f, "expect FORM");
+}
+
+static size_t n_scannable(const struct catalog_item *it)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < it->n_materials; i++)
+		n += !it->materials[i].ecert;
+	return n;
+}
+
+/* Scans the materials for which want() says so (one page each, two for the first), skips the rest. */
+static void scan_materials(struct fixture *f, const struct catalog_item *it,
+			   bool (*want)(const struct catalog_material *))
+{
+	bool first = true;
+
+	line(f, "tap footer.next");
+	if (n_scannable(it) == 0) {
+		line(f, "expect SUMMARY");
+		return;
+	}
+	line(f, "expect SCAN");
+	for (size_t i = 0; i < it->n_materials; i++) {
+		if (it->materials[i].ecert)
+			continue;
+		if (want(&it->materials[i])) {
+			line(f, "tap scan.start");
+			line(f, "wait 1500");
+			if (first) {
+				line(f, "tap scan.start");
+				line(f, "wait 1500");
+				line(f, "tap scan.retake.0");
+				line(f, "wait 1500");
+				first = false;
+			}
+		}
+		line(f, "tap footer.next");
+	}
+	line(f, "expect SUMMARY");
+}
+
+static bool all(const struct catalog_material *m)
+{
+	(void)m;
+	return true;
+}
+
+static bool not_waivable(const struct catalog_material *m)
+{
+	return !(m->gap_ok || m->commitment_ok);
+}
+
+static bool has_scan(const struct catalog_item *it)
+{
+	return n_scannable(it) >= 2 && it->case_kind == 2;
+}
+
+static bool has_gap(const struct catalog_item *it)
+{
+	for (size_t i = 0; i < it->n_materials; i++)
+		if (it->materials[i].mandatory && !it->materials[i].ecert &&
+		    ((it->materials[i].gap_ok && it->gap_allowed) || it->materials[i].commitment_ok))
+			return true;
+	return false;
+}
+
+static bool has_blocking(const struct catalog_item *it)
+{
+	for (size_t i = 0; i < it->n_materials; i++)
+		if (it->materials[i].mandatory && !it->materials[i].ecert && !it->materials[i].commitment_ok &&
+		    !(it->materials[i].gap_ok && it->gap_allowed))
+			return true;
+	return false;
+}
+
+static void finish_with_rating(struct fixture *f, int level)
+{
+	line(f, "expect PRINT");
+	line(f, "wait 2000");
+	line(f, "expect EVAL");
+	line(f, "tap level.%d", level);
+}
+
+struct stored {
+	int cases, evals, outbox, pages, materials;
+	char case_no[40];
+};
+
+static void stored(struct fixture *f, struct stored *ret)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char path[256];
+	const char *q[] = { "SELECT count(*) FROM cases", "SELECT count(*) FROM evaluations",
+			    "SELECT count(*) FROM outbox", "SELECT count(*) FROM pages", "SELECT count(*) FROM materials" };
+	int *out[] = { &ret->cases, &ret->evals, &ret->outbox, &ret->pages, &ret->materials };
+
+	memset(ret, 0, sizeof(*ret));
+	snprintf(path, sizeof(path), "%s/kiosk.db", f->data);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	for (int i = 0; i < 5; i++) {
+		assert_int_equal(sqlite3_prepare_v2(db, q[i], -1, &st, NULL), SQLITE_OK);
+		assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+		*out[i] = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (sqlite3_prepare_v2(db, "SELECT case_no FROM cases ORDER BY id DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			snprintf(ret->case_no, sizeof(ret->case_no), "%s", sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+}
+
+static void test_whole_journey(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	struct stored s;
+	struct queue *q;
+	struct queue_case_rec *rec;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	line(f, "tap choice.1");
+	scan_materials(f, it, all);
+	line(f, "expect-text 材料齐全");
+	line(f, "tap footer.next");
+	finish_with_rating(f, 0);
+	line(f, "expect THANKS");
+	line(f, "wait 11000");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+	assert_int_equal(s.evals, 1);
+	assert_int_equal(s.outbox, 2);
+	assert_int_equal(s.pages, (int)n_scannable(it) + 1);
+	assert_int_equal(s.materials, (int)it->n_materials);
+	assert_memory_equal(s.case_no, "ZW3101150001202611230001", 24);
+	assert_int_equal(queue_open(f->data, "ZW3101150001", 0, &q), KERR_OK);
+	assert_int_equal(queue_case_get(q, s.case_no, &rec), KERR_OK);
+	assert_string_equal(rec->impl_code, it->impl_code);
+	assert_string_equal(rec->applicant_name, "王小英");
+	assert_string_equal(rec->id_number, "11010519491231002X");
+	assert_string_equal(rec->mobile, "13812345678");
+	assert_string_equal(rec->delivery, "mail");
+	assert_false(rec->with_gaps);
+	assert_int_equal(strlen(rec->promised_date), 8);
+	queue_case_rec_free(rec);
+	queue_close(q);
+	/* The receipt printed after the case was stored, and the log masks the resident. */
+	assert_true(log_has(f, "flow: PRINT -> EVAL"));
+	assert_false(log_has(f, "王小英"));
+	assert_false(log_has(f, "11010519491231002X"));
+}
+
+static void test_guide_first_then_card(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+
+	write_conf(f, NULL);
+	begin(f);
+	line(f, "tap tile.1");
+	line(f, "expect CATALOG");
+	line(f, "tap tab.1");
+	line(f, "tap tab.0");
+	line(f, "tap list.down");
+	line(f, "tap list.up");
+	line(f, "tap catalog.search");
+	for (const char *c = it->initials; *c; c++)
+		line(f, "tap key.%c", *c);
+	line(f, "tap key.backspace");
+	line(f, "tap key.%c", it->initials[strlen(it->initials) - 1]);
+	line(f, "tap footer.next");
+	line(f, "expect CATALOG");
+	line(f, "tap item.0");
+	line(f, "expect GUIDE");
+	line(f, "expect-text 办理条件");
+	line(f, "expect-text 设定依据");
+	line(f, "tap footer.next");
+	line(f, "expect CARD");
+	line(f, "dev idcard insert elder");
+	line(f, "wait 3000");
+	line(f, "expect FORM");
+	line(f, "tap footer.back");
+	line(f, "expect GUIDE");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+}
+
+static void test_missing_materials_told_at_once(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_blocking);
+	struct stored s;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	/* Scan nothing at all, so every mandatory material is missing. */
+	line(f, "tap footer.next");
+	for (size_t i = 0; i < n_scannable(it); i++)
+		line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 一次性告知");
+	line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 还缺必须提交的材料");
+	line(f, "tap footer.back");
+	line(f, "expect SCAN");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 0);
+}
+
+static void test_accept_with_gaps(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_gap);
+	struct stored s;
+	struct queue *q;
+	struct queue_case_rec *rec;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, not_waivable);
+	line(f, "expect-text 一次性告知");
+	line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 请先阅读并勾选");
+	line(f, "tap summary.commit");
+	line(f, "tap footer.next");
+	finish_with_rating(f, 1);
+	line(f, "expect THANKS");
+	line(f, "tap footer.next");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+	assert_int_equal(queue_open(f->data, "ZW3101150001", 0, &q), KERR_OK);
+	assert_int_equal(queue_case_get(q, s.case_no, &rec), KERR_OK);
+	assert_true(rec->with_gaps);
+	queue_case_rec_free(rec);
+	queue_close(q);
+}
+
+static void test_card_faults(void **state)
+{
+	struct fixture *f = *state;
+
+	write_conf(f, NULL);
+	begin(f);
+	line(f, "tap tile.0");
+	line(f, "dev idcard insert expired");
+	line(f, "wait 3000");
+	line(f, "expect CARD");
+	line(f, "expect-text 有效期");
+	line(f, "dev idcard remove");
+	line(f, "wait 1000");
+	line(f, "dev idcard insert unreadable");
+	line(f, "wait 3000");
+	line(f, "expect CARD");
+	line(f, "expect-text 未能读取身份证");
+	line(f, "dev idcard remove");
+	line(f, "wait 1000");
+	line(f, "dev idcard fault remove-mid-read on");
+	line(f, "dev idcard insert resident");
+	line(f, "wait 3000");
+	line(f, "expect CARD");
+	line(f, "expect-text 被移开");
+	line(f, "dev idcard fault remove-mid-read off");
+	line(f, "dev idcard remove");
+	line(f, "wait 1000");
+	line(f, "dev idcard unplug");
+	line(f, "wait 1000");
+	line(f, "dev idcard plug");
+	line(f, "dev idcard insert hmt");
+	line(f, "wait 3000");
+	line(f, "expect CATALOG");
+	line(f, "tap footer.back");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+}
+
+static void test_scanner_faults(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	line(f, "tap footer.next");
+	line(f, "expect SCAN");
+	line(f, "dev scanner fault jam on");
+	line(f, "tap scan.start");
+	line(f, "wait 2000");
+	line(f, "expect-text 卡纸");
+	line(f, "dev scanner fault jam off");
+	line(f, "dev scanner fault cover on");
+	line(f, "tap scan.start");
+	line(f, "wait 2000");
+	line(f, "expect-text 盖板");
+	line(f, "dev scanner fault cover off");
+	line(f, "dev scanner slow on");
+	line(f, "tap scan.start");
+	line(f, "wait 500");
+	line(f, "expect-text 正在扫描");
+	line(f, "wait 5000");
+	line(f, "expect-text 重拍第1页");
+	line(f, "dev scanner unplug");
+	line(f, "tap scan.start");
+	line(f, "wait 2000");
+	line(f, "expect-text 扫描仪暂时无法使用");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+}
+
+static void test_paper_out_keeps_the_case(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	struct stored s;
+
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "dev receipt fault paper-out on");
+	line(f, "tap footer.next");
+	line(f, "wait 2000");
+	line(f, "expect PRINT_FAULT");
+	line(f, "expect-text 打印纸已用完");
+	line(f, "expect-text 查询码");
+	line(f, "tap print.retry");
+	line(f, "wait 2000");
+	line(f, "expect PRINT_FAULT");
+	line(f, "dev receipt fault paper-out off");
+	line(f, "tap print.retry");
+	line(f, "wait 2000");
+	line(f, "expect EVAL");
+	line(f, "dev keypad press 1");
+	line(f, "expect THANKS");
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+	assert_int_equal(s.evals, 1);
+}
+
+static void test_bad_rating_needs_reason(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	struct stored s;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char path[256];
+
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	finish_with_rating(f, 4);
+	line(f, "expect REASONS");
+	line(f, "tap footer.next");
+	line(f, "expect-text 请至少选择一项");
+	line(f, "tap reason.1");
+	line(f, "tap reason.3");
+	line(f, "tap reasons.text");
+	line(f, "expect EVAL_TEXT");
+	line(f, "tap key.q");
+	line(f, "text 排队太久");
+	line(f, "tap footer.next");
+	line(f, "expect REASONS");
+	line(f, "tap reasons.named");
+	line(f, "tap footer.next");
+	line(f, "expect THANKS");
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.evals, 1);
+	snprintf(path, sizeof(path), "%s/kiosk.db", f->data);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT level, reasons, text, named FROM evaluations", -1, &st, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 4);
+	assert_string_equal((const char *)sqlite3_column_text(st, 1), "R02,R04");
+	assert_non_null(strstr((const char *)sqlite3_column_text(st, 2), "排队太久"));
+	assert_int_equal(sqlite3_column_int(st, 3), 1);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+static void test_idle_wipes_the_session(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	struct stored s;
+
+	write_conf(f, "session.timeout_s = 60\nsession.warn_s = 20\n");
+	begin(f);
+	to_form(f, it, "resident");
+	line(f, "tap footer.next");
+	line(f, "tap scan.start");
+	line(f, "wait 2000");
+	line(f, "wait 39000");
+	line(f, "expect-no-text 您还在办理吗");
+	line(f, "wait 2000");
+	line(f, "expect-text 您还在办理吗");
+	line(f, "tap dialog.ok");
+	line(f, "expect SCAN");
+	line(f, "expect-no-text 您还在办理吗");
+	line(f, "wait 61000");
+	line(f, "expect HOME");
+	line(f, "expect-no-text 王");
+	/* Elder mode doubles the time. */
+	line(f, "tap mode.elder");
+	line(f, "tap tile.1");
+	line(f, "wait 100000");
+	line(f, "expect CATALOG");
+	line(f, "wait 21000");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	assert_true(log_has(f, "session: idle"));
+	stored(f, &s);
+	assert_int_equal(s.cases, 0);
+}
+
+static void test_store_full(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	struct stored s;
+
+	write_conf(f, "store.reserve_mb = 1000000000");
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 存储空间不足");
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 0);
+}
+
+static void test_bad_catalog_and_data_folder(void **state)
+{
+	struct fixture *f = *state;
+	char bad[200], conf[300];
+	FILE *b;
+
+	snprintf(bad, sizeof(bad), "%s/bad.json", f->dir);
+	b = fopen(bad, "w");
+	assert_non_null(b);
+	fputs("{\"version\": \"1\", \"themes\": [", b);
+	fclose(b);
+	b = fopen(f->conf, "w");
+	assert_non_null(b);
+	snprintf(conf, sizeof(conf), "catalog.path = %s\n", bad);
+	fputs(conf, b);
+	fclose(b);
+	begin(f);
+	line(f, "expect HOME");
+	line(f, "expect-text 事项目录暂时无法使用");
+	line(f, "tap tile.0");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	assert_true(log_has(f, "catalog:"));
+
+	/* The data folder is a file: no store, the guide still works, applying says why it cannot. */
+	write_conf(f, NULL);
+	b = fopen(f->data, "w");
+	assert_non_null(b);
+	fclose(b);
+	begin(f);
+	line(f, "expect-text 数据存储不可用");
+	line(f, "tap tile.0");
+	line(f, "expect HOME");
+	line(f, "tap tile.1");
+	line(f, "expect CATALOG");
+	assert_int_equal(run(f), 0);
+	unlink(f->data);
+}
+
+static void test_case_numbers_never_repeat(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	struct stored s1, s2;
+
+	write_conf(f, NULL);
+	for (int round = 0; round < 2; round++) {
+		begin(f);
+		to_form(f, it, round ? "elder" : "resident");
+		scan_materials(f, it, all);
+		line(f, "tap footer.next");
+		finish_with_rating(f, 2);
+		assert_int_equal(run(f), 0);
+		stored(f, round ? &s2 : &s1);
+	}
+	assert_int_equal(s2.cases, 2);
+	assert_string_not_equal(s1.case_no, s2.case_no);
+	assert_string_equal(s2.case_no + 20, "0002");
+}
+
+static void test_bad_script_fails_clearly(void **state)
+{
+	struct fixture *f = *state;
+
+	write_conf(f, NULL);
+	begin(f);
+	line(f, "tap no.such.button");
+	assert_int_equal(run(f), 3);
+	assert_true(log_has(f, "no target"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_whole_journey, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guide_first_then_card, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_missing_materials_told_at_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_accept_with_gaps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_card_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scanner_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_paper_out_keeps_the_case, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_rating_needs_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_idle_wipes_the_session, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_store_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_catalog_and_data_folder, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_case_numbers_never_repeat, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_script_fails_clearly, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,181 @@
+/* Golden screens: every screen of the journey rendered headless by the real kiosk at 1920x1080 with the pinned
+ * Noto Sans CJK fonts, compared with tests/golden/<name>.png. A missing golden is created; a mismatch writes
+ * <name>_err.png beside it and fails; UPDATE_GOLDEN=1 refreshes them all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ui/sdl/ui_sdl.h"
+
+#define GOLDEN_DIR SRCDIR "/tests/golden"
+
+/* The screens, and the script lines that lead from one to the next. A "shot" line names a golden. */
+static const char *const script[] = {
+	"shot home",
+	"theme elder",
+	"shot home_elder",
+	"theme contrast",
+	"shot home_contrast",
+	"theme normal",
+	"tap tile.0",
+	"shot card",
+	"dev idcard insert expired",
+	"wait 3000",
+	"shot card_expired",
+	"dev idcard remove",
+	"wait 1000",
+	"dev idcard insert resident",
+	"wait 3000",
+	"shot catalog",
+	"tap tab.1",
+	"shot catalog_theme",
+	"tap catalog.search",
+	"tap key.y",
+	"tap key.l",
+	"shot search",
+	"tap item.0",
+	"shot guide",
+	"tap guide.down",
+	"shot guide_scrolled",
+	"tap footer.next",
+	"shot form",
+	"tap field.5",
+	"tap key.1",
+	"tap key.3",
+	"tap key.8",
+	"shot phone",
+	"tap key.1",
+	"tap key.2",
+	"tap key.3",
+	"tap key.4",
+	"tap key.5",
+	"tap key.6",
+	"tap key.7",
+	"tap key.8",
+	"tap footer.next",
+	"shot form_filled",
+	"tap footer.next",
+	"shot scan",
+	"tap scan.start",
+	"wait 1500",
+	"tap scan.start",
+	"wait 1500",
+	"shot scan_pages",
+	"dev scanner fault jam on",
+	"tap scan.start",
+	"wait 1500",
+	"shot scan_jam",
+	"dev scanner fault jam off",
+	"tap footer.next",
+	"shot summary",
+	"wait 95000",
+	"shot idle_warning",
+	"tap dialog.ok",
+	"dev receipt fault paper-out on",
+	"tap footer.next",
+	"wait 100",
+	"shot print_fault",
+	"dev receipt fault paper-out off",
+	"tap print.retry",
+	"shot print",
+	"wait 2000",
+	"shot eval",
+	"tap level.4",
+	"tap reason.0",
+	"shot reasons",
+	"tap reasons.text",
+	"tap key.a",
+	"shot eval_text",
+	"tap footer.next",
+	"tap footer.next",
+	"shot thanks",
+};
+
+static bool same(const unsigned char *a, const unsigned char *b, int w, int h, int *ret_diff)
+{
+	int diff = 0;
+
+	for (long i = 0; i < (long)w * h * 4; i += 4)
+		if (abs(a[i] - b[i]) > 8 || abs(a[i + 1] - b[i + 1]) > 8 || abs(a[i + 2] - b[i + 2]) > 8)
+			diff++;
+	*ret_diff = diff;
+	return diff == 0;
+}
+
+static void test_screens(void **state)
+{
+	char dir[] = "/tmp/kiosk-golden-XXXXXX";
+	char path[512], cmd[2048];
+	FILE *s;
+	int rc, failures = 0;
+	bool update = getenv("UPDATE_GOLDEN") && !strcmp(getenv("UPDATE_GOLDEN"), "1");
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/script", dir);
+	s = fopen(path, "w");
+	assert_non_null(s);
+	for (size_t i = 0; i < sizeof(script) / sizeof(script[0]); i++)
+		fprintf(s, "%s\n", script[i]);
+	fclose(s);
+	snprintf(path, sizeof(path), "%s/kiosk.conf", dir);
+	s = fopen(path, "w");
+	assert_non_null(s);
+	fprintf(s, "terminal.hall = 政务服务自助终端 · 花木街道便民服务中心\ncatalog.path = %s/assets/catalog.json\n"
+		   "store.reserve_mb = 1\nscanner.latency_ms = 500\nreceipt.latency_ms = 800\n",
+		SRCDIR);
+	fclose(s);
+	snprintf(cmd, sizeof(cmd),
+		 "SDL_VIDEODRIVER=offscreen KIOSK_LOG=warn '%s' --config %s/kiosk.conf --data %s/data --script %s/script "
+		 "--shots %s/shots",
+		 KIOSK_BIN, dir, dir, dir, dir);
+	rc = system(cmd);
+	assert_true(WIFEXITED(rc) && WEXITSTATUS(rc) == 0);
+
+	for (size_t i = 0; i < sizeof(script) / sizeof(script[0]); i++) {
+		const char *name;
+		char got_path[512], want_path[512], err_path[512];
+		unsigned char *got = NULL, *want = NULL;
+		int gw, gh, ww, wh, diff = 0;
+
+		if (strncmp(script[i], "shot ", 5) != 0)
+			continue;
+		name = script[i] + 5;
+		snprintf(got_path, sizeof(got_path), "%s/shots/%s.png", dir, name);
+		snprintf(want_path, sizeof(want_path), "%s/%s.png", GOLDEN_DIR, name);
+		snprintf(err_path, sizeof(err_path), "%s/%s_err.png", GOLDEN_DIR, name);
+		assert_int_equal(ui_png_read(got_path, &got, &gw, &gh), KERR_OK);
+		assert_int_equal(gw, 1920);
+		assert_int_equal(gh, 1080);
+		if (update || ui_png_read(want_path, &want, &ww, &wh) != KERR_OK) {
+			assert_int_equal(ui_png_write(want_path, got, gw, gh), KERR_OK);
+			printf("golden %s: %s\n", name, update ? "updated" : "created");
+		} else if (ww != gw || wh != gh || !same(got, want, gw, gh, &diff)) {
+			ui_png_write(err_path, got, gw, gh);
+			fprintf(stderr, "golden %s: %d pixels differ; see %s\n", name, diff, err_path);
+			failures++;
+		} else {
+			unlink(err_path);
+		}
+		free(got);
+		free(want);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(failures, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_screens),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
