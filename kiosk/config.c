@@ -123,43 +123,75 @@ static char *trim(char *s)
 	return s;
 }
 
-enum kerr config_load(struct config *c, const char *path, char *err, size_t errlen)
+enum kerr config_parse(struct config *c, const char *text, size_t len, const char *name, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char line[2048];
+	const char *p = text, *end = text + len;
 	int n = 0;
 
-	if (!f) {
-		snprintf(err, errlen, "cannot read configuration %s: %s", path, strerror(errno));
-		return KERR_IO;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		char *s, *eq, *key, *value;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ll = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[2048], *s, *eq, *key, *value;
 
 		n++;
-		if (!strchr(line, '\n') && !feof(f)) {
-			snprintf(err, errlen, "%s:%d: line too long", path, n);
-			fclose(f);
+		if (ll >= sizeof(line)) {
+			snprintf(err, errlen, "%s:%d: line too long", name, n);
 			return KERR_INVAL;
 		}
+		if (memchr(p, 0, ll)) {
+			snprintf(err, errlen, "%s:%d: a NUL byte: not a text file", name, n);
+			return KERR_INVAL;
+		}
+		memcpy(line, p, ll);
+		line[ll] = 0;
+		p += ll + 1;
 		s = trim(line);
 		if (*s == 0 || *s == '#')
 			continue;
 		eq = strchr(s, '=');
 		if (!eq) {
-			snprintf(err, errlen, "%s:%d: expected \"key = value\"", path, n);
-			fclose(f);
+			snprintf(err, errlen, "%s:%d: expected \"key = value\"", name, n);
 			return KERR_INVAL;
 		}
 		*eq = 0;
 		key = trim(s);
 		value = trim(eq + 1);
 		if (config_set(c, key, value) != KERR_OK) {
-			snprintf(err, errlen, "%s:%d: unknown key or bad value: %s = %s", path, n, key, value);
-			fclose(f);
+			snprintf(err, errlen, "%s:%d: unknown key or bad value: %.64s = %.128s", name, n, key, value);
 			return KERR_INVAL;
 		}
 	}
-	fclose(f);
 	return KERR_OK;
+}
+
+enum kerr config_load(struct config *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t len;
+	enum kerr e;
+
+	if (!f) {
+		snprintf(err, errlen, "cannot read configuration %s: %s", path, strerror(errno));
+		return KERR_IO;
+	}
+	/* A configuration is a few kilobytes; anything near the cap is not one. */
+	buf = malloc(CONFIG_MAX_BYTES + 1);
+	if (!buf) {
+		fclose(f);
+		return KERR_NOMEM;
+	}
+	len = fread(buf, 1, CONFIG_MAX_BYTES + 1, f);
+	e = ferror(f) ? KERR_IO : KERR_OK;
+	fclose(f);
+	if (e != KERR_OK)
+		snprintf(err, errlen, "cannot read configuration %s", path);
+	else if (len > CONFIG_MAX_BYTES) {
+		snprintf(err, errlen, "%s: larger than %d bytes: not a configuration", path, CONFIG_MAX_BYTES);
+		e = KERR_INVAL;
+	} else {
+		e = config_parse(c, buf, len, path, err, errlen);
+	}
+	free(buf);
+	return e;
 }

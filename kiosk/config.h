@@ -33,6 +33,10 @@ void config_defaults(struct config *c);
 /* Reads path over the defaults. A malformed line or unknown key is an error naming the line: a technician must
  * see a typo, not a silently ignored setting. Errors: KERR_IO, KERR_INVAL (message in err). */
 enum kerr config_load(struct config *c, const char *path, char *err, size_t errlen);
+#define CONFIG_MAX_BYTES (64 * 1024)
+
+/* Parses configuration text of len bytes over c; name is used in messages. Errors: KERR_INVAL. */
+enum kerr config_parse(struct config *c, const char *text, size_t len, const char *name, char *err, size_t errlen);
 /* Sets one key ("display.width", "1280"). Errors: KERR_INVAL. */
 enum kerr config_set(struct config *c, const char *key, const char *value);
 

@@ -75,7 +75,12 @@ static void test_config(void **state)
 	unlink(p);
 	free(p);
 	assert_int_equal(config_load(&c, "/nonexistent/kiosk.conf", err, sizeof(err)), KERR_IO);
+	assert_int_equal(config_parse(&c, "a\0b", 3, "mem", err, sizeof(err)), KERR_INVAL);
+	assert_int_equal(config_parse(&c, "display.width = 1280", 20, "mem", err, sizeof(err)), KERR_OK);
+	assert_int_equal(c.width, 1280);
 	assert_int_equal(config_set(&c, "display.width", "12x"), KERR_INVAL);
+	assert_int_equal(config_set(&c, "display.width", "99999999999999999999"), KERR_INVAL);
+	assert_int_equal(config_set(&c, "terminal.id", "0123456789012345678901234567890123456789"), KERR_INVAL);
 	assert_int_equal(config_set(&c, "session.timeout_s", "60"), KERR_OK);
 	assert_int_equal(c.timeout_s, 60);
 }
