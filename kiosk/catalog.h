@@ -1,5 +1,5 @@
-/* The service catalog (事项 and 办事指南): loaded from JSON (assets/catalog.json, later the platform's copy),
- * searchable by theme, by Chinese text and by pinyin initials. */
+/* The service catalog (事项 and 办事指南): loaded from JSON (assets/catalog.json, later the
+ * platform's copy; format in docs/catalog.md), searchable by theme, Chinese text and pinyin. */
 #ifndef KIOSK_CATALOG_H
 #define KIOSK_CATALOG_H
 
@@ -48,6 +48,7 @@ struct catalog_item {
 	char *keywords;      /* extra search words from the file, may be NULL */
 	struct catalog_material *materials;
 	size_t n_materials;
+	char *keyword_initials; /* initials of each keyword, space-separated ("sb yl"), or NULL */
 };
 
 struct catalog_theme {
@@ -63,19 +64,27 @@ struct catalog {
 	size_t n_items;
 };
 
-/* Loads and validates a catalog. On error *ret is untouched and err (if not NULL) holds a clear sentence naming
- * the item and field at fault. Errors: KERR_IO (unreadable), KERR_INVAL (malformed JSON or a missing or bad
- * field), KERR_NOMEM. The caller owns *ret: catalog_destroy(). */
+/* Loads and validates a catalog; the catalog owns every string in it. On error *ret is untouched
+ * and err (if not NULL) holds one English sentence naming the item (1-based, with its impl_code
+ * when known), the material and the field at fault. Errors: KERR_IO (cannot open or read),
+ * KERR_INVAL (over 4 MiB, malformed JSON, or a missing or bad field), KERR_NOMEM. On success err
+ * is "". The caller owns *ret: catalog_destroy(). */
 enum kerr catalog_load_file(const char *path, struct catalog **ret, char *err, size_t errlen);
-enum kerr catalog_load_buffer(const char *buf, size_t len, struct catalog **ret, char *err, size_t errlen);
+enum kerr catalog_load_buffer(const char *buf, size_t len, struct catalog **ret, char *err,
+			      size_t errlen);
+/* Frees the catalog and everything in it; accepts NULL. */
 void catalog_destroy(struct catalog *c);
 
-/* Items that may be handled at a terminal, in file order, filtered by theme (NULL for all) and query (NULL or
- * empty for all; otherwise matched against pinyin initials as a prefix or substring, the name, and keywords).
- * Writes at most max pointers into out and returns how many matched in all. */
+/* Items that may be handled at a terminal, in file order, filtered by theme (NULL or empty for
+ * all) and query (NULL or empty for all; surrounding spaces ignored). An ASCII query matches,
+ * ignoring case, part of the pinyin initials of the name or of one keyword, or part of the
+ * keywords; any other query matches part of the name or the keywords. Writes at most max pointers
+ * (borrowed from c) into out, which may be NULL when max is 0; returns how many matched in all. */
 size_t catalog_search(const struct catalog *c, const char *theme_id, const char *query,
 		      const struct catalog_item **out, size_t max);
+/* The item with that implementation code, or NULL; borrowed from c. */
 const struct catalog_item *catalog_find(const struct catalog *c, const char *impl_code);
+/* The theme with that id, or NULL; borrowed from c. */
 const struct catalog_theme *catalog_theme(const struct catalog *c, const char *id);
 
 #endif
