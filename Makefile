@@ -60,6 +60,9 @@ $(KIOSK): $(O)/kiosk/main.o $(O)/libkiosk.a
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Journey and golden tests run the kiosk binary itself.
+$(O)/tests/flow/% $(O)/tests/golden/%: $(KIOSK)
+
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  TEST    $@"

@@ -157,7 +157,6 @@ void flow_set_state_at(struct kiosk *k, enum flow_state to, const char *where)
 	log_info("flow: %s -> %s (%s)", flow_state_str(from), flow_state_str(to), where);
 	k->state = to;
 	k->state_since_ms = clock_now_ms(&k->clock);
-	k->banner[0] = 0;
 	k->dirty = true;
 	if (states[to].enter)
 		states[to].enter(k);
@@ -184,6 +183,9 @@ static bool run_one(struct kiosk *k, enum flow_event ev, int arg)
 		if (r->guard && !r->guard(k, arg))
 			continue;
 		log_debug("flow: %s in %s, row %zu", flow_event_str(ev), flow_state_str(k->state), i);
+		/* A new screen starts without the last one's message; the action may set one for it. */
+		if (r->to != k->state)
+			k->banner[0] = 0;
 		if (r->action)
 			r->action(k, arg);
 		/* An ANY row to the current state still re-enters it: going home always wipes the session. */
