@@ -52,7 +52,10 @@ struct ui_cmd {
 	const char *text;       /* TEXT: one line of UTF-8, in the arena */
 	int px;                 /* TEXT: font size in px */
 	bool bold;              /* TEXT */
-	const struct ui_image *img; /* IMAGE: borrowed */
+	const struct ui_image *img; /* IMAGE: a copy in the arena; its pixels are borrowed */
+	/* TEXT: when w and h > 0, the clip box instead of r (whose top-left stays the pen origin), so a
+	 * line scrolled partly out of its box is still cut at the box. */
+	struct ui_rect clip;
 };
 
 /* What a touch on a hit target means; the kiosk maps it to a journey event. */
@@ -89,10 +92,15 @@ void ui_frame_begin(struct ui_frame *f, struct ui_arena *arena, const struct ui_
 void ui_draw_rect(struct ui_frame *f, struct ui_rect r, uint32_t color, int radius);
 void ui_draw_box(struct ui_frame *f, struct ui_rect r, uint32_t fill, uint32_t border_color, int border,
 		 int radius);
-/* One line of text at (x, y) top-left, clipped to clip. */
+/* One line of text at (x, y) top-left, clipped to clip. text is copied into the arena; empty text,
+ * or text that cannot show in clip, adds nothing. */
 void ui_draw_text_line(struct ui_frame *f, struct ui_rect clip, int x, int y, const char *text, int px, bool bold,
 		       uint32_t color);
+/* img itself is copied into the arena (it may be a local); its pixels must outlive the frame's
+ * drawing. */
 void ui_draw_image(struct ui_frame *f, struct ui_rect r, const struct ui_image *img);
+/* id is copied into the arena. When the arena is full the target is dropped and arena->overflowed
+ * is set. */
 void ui_add_hit(struct ui_frame *f, struct ui_rect r, int action, int arg, bool enabled, const char *id);
 /* The topmost hit target containing (x, y), or NULL. */
 const struct ui_hit *ui_frame_hit(const struct ui_frame *f, int x, int y);
