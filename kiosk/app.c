@@ -29,6 +29,9 @@ static void open_store(struct kiosk *k)
 		return;
 	}
 	queue_set_clock(k->queue, &k->clock);
+	/* A script run is a test or a demo: its screens must come out the same every time. */
+	if (k->opts.script_path)
+		queue_set_seed(k->queue, 20261123);
 }
 
 enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)

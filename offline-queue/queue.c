@@ -425,3 +425,8 @@ const char *queue_material_status_str(enum queue_material_status s)
 		return "UNKNOWN";
 	return material_status_names[s];
 }
+
+void queue_set_seed(struct queue *q, uint64_t seed)
+{
+	q->seed = seed;
+}

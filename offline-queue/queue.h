@@ -138,6 +138,11 @@ const char *queue_errmsg(const struct queue *q);
  * must outlive q (tests pass a virtual clock). */
 void queue_set_clock(struct queue *q, const struct clock *clk);
 
+/* Makes query codes, idempotency keys and file names a fixed sequence from seed (non-zero), so a
+ * scripted run on a virtual clock shows the same screens every time. Never on a deployed terminal:
+ * query codes must not be guessable. */
+void queue_set_seed(struct queue *q, uint64_t seed);
+
 /* KERR_FULL when storing need_bytes more would cut into the reserve; KERR_OK otherwise; KERR_IO
  * when the free space cannot be read. */
 enum kerr queue_space_check(struct queue *q, uint64_t need_bytes);

@@ -32,6 +32,17 @@ static enum kerr from_openssl(struct queue *q, const char *what)
 
 static enum kerr random_bytes(struct queue *q, unsigned char *buf, int n)
 {
+	if (q->seed) {
+		/* splitmix64: a reproducible sequence for script runs, never for a deployed terminal. */
+		for (int i = 0; i < n; i++) {
+			uint64_t z = (q->seed += 0x9E3779B97F4A7C15ULL);
+
+			z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+			z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+			buf[i] = (unsigned char)(z ^ (z >> 31));
+		}
+		return KERR_OK;
+	}
 	if (RAND_bytes(buf, n) != 1)
 		return from_openssl(q, "random bytes");
 	return KERR_OK;

@@ -32,6 +32,7 @@ struct queue {
 	struct clock real_clock;
 	const struct clock *clk; /* real_clock, or borrowed from queue_set_clock() */
 	char errmsg[QUEUE_ERRMSG_SIZE];
+	uint64_t seed; /* 0: OpenSSL's generator; else a fixed sequence (queue_set_seed) */
 };
 
 /* queue.c: the SQLite edge. Every SQLite result code becomes an enum kerr in queue_db_err(), which

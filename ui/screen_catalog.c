@@ -46,16 +46,20 @@ void ui_screen_catalog(struct ui_frame *f, const struct ui_theme *t, const struc
 		       size_t first, const char *query, int *ret_shown)
 {
 	struct ui_rect r = ui_chrome_begin(f, t, c);
-	struct ui_rect side = ui_rect_cut_left(&r, r.w / 4);
+	struct ui_rect side = ui_rect_cut_left(&r, r.w / 3);
 	struct ui_rect search = ui_rect_cut_top(&side, t->target);
-	int th = (side.h - t->gap) / (n_tabs ? (int)n_tabs : 1) - t->gap / 2;
+	/* Two columns of tabs keep each one a full-size target even with many themes. */
+	int tab_rows = ((int)n_tabs + 1) / 2, tw = (side.w - t->gap / 2) / 2;
+	int th = (side.h - t->gap) / (tab_rows ? tab_rows : 1) - t->gap / 2;
 
 	if (th > t->target)
 		th = t->target;
 	ui_button(f, t, search, query && *query ? ui_arena_printf(f->arena, "搜索：%s", query) : "搜索 · 拼音首字母",
 		  UI_BTN_PRIMARY, true, UI_ACT_SEARCH, 0, "catalog.search");
 	for (size_t i = 0; i < n_tabs; i++)
-		ui_button(f, t, (struct ui_rect){ side.x, side.y + t->gap + (int)i * (th + t->gap / 2), side.w, th },
+		ui_button(f, t,
+			  (struct ui_rect){ side.x + (int)(i % 2) * (tw + t->gap / 2),
+					    side.y + t->gap + (int)(i / 2) * (th + t->gap / 2), tw, th },
 			  tabs[i], (int)i == tab ? UI_BTN_SELECTED : UI_BTN_SECONDARY, true, UI_ACT_TAB, (int)i,
 			  ui_arena_printf(f->arena, "tab.%zu", i));
 	r.x += t->gap * 2, r.w -= t->gap * 2;

@@ -16,13 +16,14 @@ void ui_screen_scan(struct ui_frame *f, const struct ui_theme *t, const struct u
 	y += ui_text_block(f, t, left, left.x, y, left.w, v->requirement, t->body_px, false, t->text, true);
 	if (v->note)
 		y += ui_text_block(f, t, left, left.x, y, left.w, v->note, t->small_px, false, t->muted, true);
-	y += t->gap;
-	ui_text_block(f, t, left, left.x, y, left.w, "请将材料正面朝下放在扫描区，放好后点击“扫描”。每页扫描后可查看，不清楚可重拍。",
-		      t->body_px, false, t->text, true);
 	{
-		struct ui_rect b = left;
+		struct ui_rect b = left, words;
 
 		b = ui_rect_cut_bottom(&b, t->target * 2 + t->gap);
+		/* The instruction sits between the material and the button, and never runs under the button. */
+		words = (struct ui_rect){ left.x, y + t->gap, left.w, b.y - y - t->gap };
+		ui_text_block(f, t, words, words.x, words.y, words.w, "材料正面朝下放入扫描区，再点“扫描”。不清楚可重拍。",
+			      t->small_px, false, t->muted, true);
 		ui_button(f, t, (struct ui_rect){ b.x, b.y, b.w, t->target }, v->scanning ? "正在扫描…" : "扫描",
 			  UI_BTN_PRIMARY, !v->scanning, UI_ACT_SCAN, 0, "scan.start");
 		if (v->skip_label)
