@@ -22,16 +22,22 @@ static void open_store(struct kiosk *k)
 				     &k->queue);
 
 	if (e != KERR_OK) {
-		snprintf(k->store_error, sizeof(k->store_error), "%s: %s", kerr_str(e), msg);
+		snprintf(k->store_error, sizeof(k->store_error), "%s: %.200s", kerr_str(e), msg);
 		log_err("store: cannot open %s: %s; applications are off until a technician fixes it",
 			k->opts.data_dir, k->store_error);
 		k->queue = NULL;
 		return;
 	}
 	queue_set_clock(k->queue, &k->clock);
-	/* A script run is a test or a demo: its screens must come out the same every time. */
-	if (k->opts.script_path)
-		queue_set_seed(k->queue, 20261123);
+	/* A script run is a test or a demo: its screens must come out the same every time. The seed moves on with
+	 * what the store holds, so a second run on the same store draws new names and codes. */
+	if (k->opts.script_path) {
+		int64_t cases = 0, evals = 0;
+
+		queue_case_count(k->queue, &cases);
+		queue_eval_count(k->queue, &evals);
+		queue_set_seed(k->queue, 20261123 + (uint64_t)cases * 7919 + (uint64_t)evals);
+	}
 }
 
 enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
