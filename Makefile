@@ -61,7 +61,7 @@ $(KIOSK): $(O)/kiosk/main.o $(O)/libkiosk.a
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 # Journey and golden tests run the kiosk binary itself.
-$(O)/tests/flow/% $(O)/tests/golden/%: $(KIOSK)
+$(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
 
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
