@@ -164,6 +164,7 @@ int main(void)
 	char data[128], cmd[160];
 	double k_ms, k_mib, b_ms, b_mib;
 
+	setenv("KIOSK_LOG", "warn", 0);
 	if (!mkdtemp(dir))
 		return 1;
 	snprintf(data, sizeof(data), "%s/data", dir);

@@ -133,8 +133,36 @@ static bool translate(struct ui_sdl *u, const SDL_Event *ev, struct ui_input *in
 	}
 }
 
+/* The offscreen and dummy drivers cannot block in SDL_WaitEventTimeout: SDL falls back to polling
+ * every millisecond, which costs CPU on an idle kiosk. Headless, the only inputs are our wake-ups
+ * and SDL_QUIT (from a signal), so block on the wake-up semaphore instead, waking once a second at
+ * most to notice a quit. */
+static void headless_wait(struct ui_sdl *u, int timeout_ms)
+{
+	SDL_PumpEvents();
+	if (SDL_PeepEvents(NULL, 0, SDL_PEEKEVENT, SDL_FIRSTEVENT, SDL_LASTEVENT) > 0)
+		return;
+	SDL_SemWaitTimeout(u->wake_sem, timeout_ms < 0 || timeout_ms > 1000 ? 1000 : (uint32_t)timeout_ms);
+}
+
 void ui_sdl_wait(struct ui_sdl *u, int timeout_ms, struct ui_input *ret)
 {
+	if (u->wake_sem && timeout_ms != 0) {
+		uint64_t end = SDL_GetTicks64() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
+
+		for (;;) {
+			uint64_t now;
+
+			ui_sdl_wait(u, 0, ret);
+			if (ret->type != UI_IN_NONE)
+				return;
+			now = SDL_GetTicks64();
+			if (timeout_ms > 0 && now >= end)
+				return;
+			headless_wait(u, timeout_ms < 0 ? -1 : (int)(end - now));
+		}
+	}
+
 	uint64_t deadline = SDL_GetTicks64() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0);
 	struct ui_input in;
 	SDL_Event ev;
@@ -177,5 +205,7 @@ enum kerr ui_sdl_wake(struct ui_sdl *u, void *data)
 	/* 0: an event filter dropped it, as undelivered to the caller as with a full queue. */
 	if (SDL_PushEvent(&ev) <= 0)
 		return KERR_FULL;
+	if (u->wake_sem)
+		SDL_SemPost(u->wake_sem);
 	return KERR_OK;
 }

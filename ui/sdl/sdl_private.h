@@ -94,6 +94,7 @@ struct ui_sdl {
 	SDL_Surface *surface; /* headless: the frame buffer */
 	SDL_Renderer *ren;
 	uint32_t wake_type; /* our registered user event */
+	SDL_sem *wake_sem;  /* headless: posted with every wake-up, so the wait can block (see input.c) */
 
 	struct glyph_cache glyphs;
 	struct ui_text_metrics metrics;

@@ -134,6 +134,13 @@ enum kerr ui_sdl_create(const struct ui_sdl_config *cfg, struct ui_sdl **ret)
 		e = KERR_FULL;
 		goto fail;
 	}
+	if (cfg->headless) {
+		u->wake_sem = SDL_CreateSemaphore(0);
+		if (!u->wake_sem) {
+			e = KERR_NOMEM;
+			goto fail;
+		}
+	}
 	u->metrics = (struct ui_text_metrics){ .advance = metric_advance,
 					       .line_height = metric_line_height,
 					       .ctx = u };
@@ -169,6 +176,8 @@ void ui_sdl_destroy(struct ui_sdl *u)
 		if (SDL_WasInit(SDL_INIT_EVERYTHING) == 0)
 			SDL_Quit();
 	}
+	if (u->wake_sem)
+		SDL_DestroySemaphore(u->wake_sem);
 	free(u->shot);
 	free(u);
 }
