@@ -1,0 +1,433 @@
+/* ESC/POS: command goldens, GB18030 text, QR, bounds, receipt layout and real-time status decoding.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "drivers/escpos.h"
+
+#include <string.h>
+
+#define BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
+
+static void expect(struct escpos *e, const uint8_t *want, size_t n)
+{
+	assert_int_equal(e->err, KERR_OK);
+	assert_int_equal(e->len, n);
+	assert_memory_equal(e->data, want, n);
+	escpos_finish(e);
+	escpos_init(e, ESCPOS_DEFAULT_MAX);
+}
+
+static void command_goldens(void **state)
+{
+	struct escpos e;
+
+	(void)state;
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_printer_init(&e);
+	expect(&e, BYTES(0x1b, 0x40));
+	escpos_align(&e, RECEIPT_LEFT);
+	escpos_align(&e, RECEIPT_CENTER);
+	escpos_align(&e, RECEIPT_RIGHT);
+	expect(&e, BYTES(0x1b, 0x61, 0, 0x1b, 0x61, 1, 0x1b, 0x61, 2));
+	escpos_bold(&e, true);
+	escpos_bold(&e, false);
+	expect(&e, BYTES(0x1b, 0x45, 1, 0x1b, 0x45, 0));
+	escpos_size(&e, 1, 1);
+	escpos_size(&e, 2, 2);
+	escpos_size(&e, 8, 1);
+	expect(&e, BYTES(0x1d, 0x21, 0x00, 0x1d, 0x21, 0x11, 0x1d, 0x21, 0x70));
+	escpos_feed(&e, 3);
+	expect(&e, BYTES(0x1b, 0x64, 3));
+	escpos_cut(&e, false);
+	escpos_cut(&e, true);
+	expect(&e, BYTES(0x1d, 0x56, 0x00, 0x1d, 0x56, 0x01));
+	escpos_cjk(&e, true);
+	escpos_cjk(&e, false);
+	expect(&e, BYTES(0x1c, 0x26, 0x1c, 0x2e));
+	escpos_status_request(&e, 1);
+	escpos_status_request(&e, 4);
+	expect(&e, BYTES(0x10, 0x04, 1, 0x10, 0x04, 4));
+	escpos_finish(&e);
+}
+
+static void bad_arguments(void **state)
+{
+	struct escpos e;
+
+	(void)state;
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_size(&e, 0, 1);
+	assert_int_equal(e.err, KERR_INVAL);
+	/* Sticky: nothing more is appended. */
+	escpos_printer_init(&e);
+	assert_int_equal(e.len, 0);
+	escpos_finish(&e);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_feed(&e, 256);
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_status_request(&e, 5);
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_align(&e, (enum receipt_align)7);
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+	escpos_finish(NULL);
+}
+
+static void gb18030_text(void **state)
+{
+	struct escpos e;
+
+	(void)state;
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_text(&e, "政务服务");
+	expect(&e, BYTES(0xd5, 0xfe, 0xce, 0xf1, 0xb7, 0xfe, 0xce, 0xf1));
+	escpos_text(&e, "No.1 号");
+	expect(&e, BYTES('N', 'o', '.', '1', ' ', 0xba, 0xc5));
+	/* A character outside GBK still has a four-byte GB18030 form (U+20BB7 is 95 34 B2 35). */
+	escpos_text(&e, "𠮷");
+	expect(&e, BYTES(0x95, 0x34, 0xb2, 0x35));
+	/* Malformed UTF-8 becomes '?' and the rest still prints. */
+	escpos_text(&e, "A\xff"
+			"B\xe6\x94"
+			"务");
+	expect(&e, BYTES('A', '?', 'B', '?', '?', 0xce, 0xf1));
+	escpos_finish(&e);
+}
+
+static void long_text_converts_in_chunks(void **state)
+{
+	char s[3 * 400 + 1];
+	struct escpos e;
+
+	(void)state;
+	for (int i = 0; i < 400; i++)
+		memcpy(s + 3 * i, "务", 3);
+	s[sizeof(s) - 1] = 0;
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_text(&e, s);
+	assert_int_equal(e.err, KERR_OK);
+	assert_int_equal(e.len, 800);
+	assert_int_equal(e.data[798], 0xce);
+	assert_int_equal(e.data[799], 0xf1);
+	escpos_finish(&e);
+}
+
+static void qr_code(void **state)
+{
+	struct escpos e;
+
+	(void)state;
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_qr(&e, "ABC", 6, 'M');
+	expect(&e, BYTES(0x1d, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00, /* model 2 */
+			 0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, 0x06,       /* module 6 dots */
+			 0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45, 0x31,       /* level M */
+			 0x1d, 0x28, 0x6b, 0x06, 0x00, 0x31, 0x50, 0x30, 'A', 'B', 'C', 0x1d, 0x28,
+			 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30));
+	escpos_qr(&e, "x", 3, 'H');
+	assert_int_equal(e.data[24], 0x33);
+	escpos_finish(&e);
+}
+
+static void qr_store_length_is_little_endian(void **state)
+{
+	static char big[301];
+	struct escpos e;
+
+	(void)state;
+	memset(big, 'Z', 300);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_qr(&e, big, 4, 'L');
+	assert_int_equal(e.err, KERR_OK);
+	assert_int_equal(e.data[28], (300 + 3) & 0xff);
+	assert_int_equal(e.data[29], (300 + 3) >> 8);
+	escpos_finish(&e);
+}
+
+static void qr_bad_arguments(void **state)
+{
+	static char huge[ESCPOS_QR_MAX + 2];
+	struct escpos e;
+
+	(void)state;
+	memset(huge, '1', ESCPOS_QR_MAX + 1);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_qr(&e, huge, 4, 'L');
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_qr(&e, "", 4, 'L');
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_qr(&e, "x", 4, 'X');
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_qr(&e, "x", 17, 'L');
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	escpos_qr(&e, NULL, 4, 'L');
+	assert_int_equal(e.err, KERR_INVAL);
+	escpos_finish(&e);
+}
+
+static void bounded(void **state)
+{
+	struct escpos e;
+
+	(void)state;
+	escpos_init(&e, 5);
+	escpos_printer_init(&e);
+	escpos_printer_init(&e);
+	assert_int_equal(e.err, KERR_OK);
+	escpos_printer_init(&e);
+	assert_int_equal(e.err, KERR_FULL);
+	assert_int_equal(e.len, 4);
+	escpos_finish(&e);
+	/* Growth past the first block keeps the bytes. */
+	escpos_init(&e, 100000);
+	for (int i = 0; i < 5000; i++)
+		escpos_raw(&e, "0123456789", 10);
+	assert_int_equal(e.err, KERR_OK);
+	assert_int_equal(e.len, 50000);
+	assert_memory_equal(e.data + 49990, "0123456789", 10);
+	escpos_raw(&e, e.data, 50001);
+	assert_int_equal(e.err, KERR_FULL);
+	escpos_finish(&e);
+}
+
+static const uint8_t *find(const struct escpos *e, const void *needle, size_t n, size_t from)
+{
+	for (size_t i = from; i + n <= e->len; i++)
+		if (memcmp(e->data + i, needle, n) == 0)
+			return e->data + i;
+	return NULL;
+}
+
+static size_t count_lf(const struct escpos *e)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < e->len; i++)
+		n += e->data[i] == '\n';
+	return n;
+}
+
+static void receipt_layout(void **state)
+{
+	static const struct receipt_line lines[] = {
+		{ RECEIPT_TEXT, RECEIPT_CENTER, true, 2, "政务服务" },
+		{ RECEIPT_RULE },
+		{ RECEIPT_TEXT, RECEIPT_LEFT, false, 1, "业务：居住证申领" },
+		{ RECEIPT_FEED, RECEIPT_LEFT, false, 2, NULL },
+		{ RECEIPT_QR, RECEIPT_CENTER, false, 1, "https://zwfw.example/q/1" },
+	};
+	const struct receipt_doc doc = { lines, 5 };
+	char rule[49];
+	struct escpos e;
+
+	(void)state;
+	memset(rule, '-', 48);
+	rule[48] = '\n';
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	assert_int_equal(escpos_render_receipt(&e, &doc), KERR_OK);
+	assert_memory_equal(e.data,
+			    ((const uint8_t[]){ 0x1b, 0x40, 0x1c, 0x26, 0x1b, 0x61, 1,	  0x1b,
+						0x45, 1,    0x1d, 0x21, 0x11, 0xd5, 0xfe, 0xce,
+						0xf1, 0xb7, 0xfe, 0xce, 0xf1, '\n' }),
+			    22);
+	/* The rule returns to normal style first. */
+	assert_non_null(
+		find(&e, ((const uint8_t[]){ 0x1b, 0x61, 0, 0x1b, 0x45, 0, 0x1d, 0x21, 0 }), 9, 0));
+	assert_non_null(find(&e, rule, sizeof(rule), 0));
+	assert_non_null(find(&e, ((const uint8_t[]){ 0x1b, 0x64, 2 }), 3, 0));
+	assert_non_null(find(&e, "https://zwfw.example/q/1", 24, 0));
+	assert_memory_equal(e.data + e.len - 6,
+			    ((const uint8_t[]){ 0x1b, 0x64, 4, 0x1d, 0x56, 0x00 }), 6);
+	escpos_finish(&e);
+}
+
+static void wrapping(void **state)
+{
+	static const char *const cases[] = {
+		/* 60 ASCII characters: 48 + 12. */
+		"012345678901234567890123456789012345678901234567890123456789",
+		/* 30 CJK characters take 60 columns: 24 + 6. */
+		"一二三四五六七八九十一二三四五六七八九十一二三四五六七八九十",
+		/* Words break at the last space. */
+		"The quick brown fox jumps over the lazy dog and keeps on running far",
+		"a\nb",
+		"",
+	};
+	static const size_t want_lines[] = { 2, 2, 2, 2, 1 };
+	struct escpos e;
+
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		struct receipt_line l = { RECEIPT_TEXT, RECEIPT_LEFT, false, 1, cases[i] };
+		struct receipt_doc doc = { &l, 1 };
+
+		escpos_init(&e, ESCPOS_DEFAULT_MAX);
+		assert_int_equal(escpos_render_receipt(&e, &doc), KERR_OK);
+		assert_int_equal(count_lf(&e), want_lines[i]);
+		if (i == 0)
+			assert_non_null(find(&e, "01234567\n89", 11, 0));
+		if (i == 1)
+			/* 24 characters, then 三四 ... of the next line. */
+			assert_non_null(find(
+				&e, ((const uint8_t[]){ 0xcb, 0xc4, '\n', 0xce, 0xe5 }), 5, 0));
+		if (i == 2)
+			assert_non_null(find(&e, "and\nkeeps", 9, 0));
+		escpos_finish(&e);
+	}
+}
+
+static void double_size_wraps_at_24(void **state)
+{
+	struct receipt_line l = { RECEIPT_TEXT, RECEIPT_LEFT, false, 2,
+				  "012345678901234567890123456789" };
+	struct receipt_doc doc = { &l, 1 };
+	struct escpos e;
+
+	(void)state;
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	assert_int_equal(escpos_render_receipt(&e, &doc), KERR_OK);
+	assert_non_null(find(&e, "0123\n456789", 11, 0));
+	escpos_finish(&e);
+}
+
+static void bad_receipts(void **state)
+{
+	struct receipt_line l = { (enum receipt_kind)9, RECEIPT_LEFT, false, 1, "x" };
+	struct receipt_doc doc = { &l, 1 };
+	struct escpos e;
+
+	(void)state;
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	assert_int_equal(escpos_render_receipt(&e, &doc), KERR_INVAL);
+	escpos_finish(&e);
+	l = (struct receipt_line){ RECEIPT_QR, RECEIPT_CENTER, false, 1, NULL };
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	assert_int_equal(escpos_render_receipt(&e, &doc), KERR_INVAL);
+	escpos_finish(&e);
+	l = (struct receipt_line){ RECEIPT_TEXT, RECEIPT_CENTER, false, 9, "x" };
+	escpos_init(&e, ESCPOS_DEFAULT_MAX);
+	assert_int_equal(escpos_render_receipt(&e, &doc), KERR_INVAL);
+	escpos_finish(&e);
+	l = (struct receipt_line){ RECEIPT_TEXT, RECEIPT_LEFT, false, 1, "x" };
+	escpos_init(&e, 10);
+	assert_int_equal(escpos_render_receipt(&e, &doc), KERR_FULL);
+	escpos_finish(&e);
+}
+
+static void status_decoding(void **state)
+{
+	struct escpos_status st;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	assert_int_equal(escpos_status_decode(1, 0x12, &st), KERR_OK);
+	assert_false(st.offline);
+	assert_int_equal(escpos_status_decode(1, 0x1a, &st), KERR_OK);
+	assert_true(st.offline);
+	assert_int_equal(escpos_status_decode(2, 0x16, &st), KERR_OK);
+	assert_true(st.cover_open);
+	assert_false(st.paper_stop);
+	assert_int_equal(escpos_status_decode(2, 0x72, &st), KERR_OK);
+	assert_false(st.cover_open);
+	assert_true(st.paper_stop);
+	assert_true(st.error);
+	assert_int_equal(escpos_status_decode(3, 0x1a, &st), KERR_OK);
+	assert_true(st.cutter_error);
+	assert_false(st.unrecoverable);
+	assert_int_equal(escpos_status_decode(3, 0x72, &st), KERR_OK);
+	assert_true(st.unrecoverable);
+	assert_true(st.auto_recoverable);
+	assert_false(st.cutter_error);
+	assert_int_equal(escpos_status_decode(4, 0x1e, &st), KERR_OK);
+	assert_true(st.paper_near_end);
+	assert_false(st.paper_end);
+	assert_int_equal(escpos_status_decode(4, 0x7e, &st), KERR_OK);
+	assert_true(st.paper_end);
+	assert_int_equal(escpos_status_decode(4, 0x12, &st), KERR_OK);
+	assert_false(st.paper_near_end);
+	assert_false(st.paper_end);
+}
+
+static void status_rejects_non_status_bytes(void **state)
+{
+	struct escpos_status st, before;
+
+	(void)state;
+	for (int n = 1; n <= 4; n++) {
+		for (int b = 0; b < 256; b++) {
+			memset(&st, 0xa5, sizeof(st));
+			before = st;
+			enum kerr e = escpos_status_decode(n, (uint8_t)b, &st);
+
+			if ((b & 0x12) == 0x12) {
+				assert_int_equal(e, KERR_OK);
+			} else {
+				assert_int_equal(e, KERR_PROTO);
+				assert_memory_equal(&st, &before, sizeof(st));
+			}
+		}
+	}
+	assert_int_equal(escpos_status_decode(0, 0x12, &st), KERR_INVAL);
+	assert_int_equal(escpos_status_decode(5, 0x12, &st), KERR_INVAL);
+}
+
+static void status_round_trip(void **state)
+{
+	struct escpos_status want = { .offline = true,
+				      .cover_open = true,
+				      .paper_stop = true,
+				      .cutter_error = true,
+				      .auto_recoverable = true,
+				      .paper_near_end = true };
+	struct escpos_status got;
+	uint8_t b;
+
+	(void)state;
+	memset(&got, 0, sizeof(got));
+	for (int n = 1; n <= 4; n++) {
+		assert_int_equal(escpos_status_encode(n, &want, &b), KERR_OK);
+		assert_int_equal(b & 0x12, 0x12);
+		assert_int_equal(escpos_status_decode(n, b, &got), KERR_OK);
+	}
+	assert_memory_equal(&got, &want, sizeof(got));
+	assert_int_equal(escpos_status_encode(0, &want, &b), KERR_INVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(command_goldens),
+		cmocka_unit_test(bad_arguments),
+		cmocka_unit_test(gb18030_text),
+		cmocka_unit_test(long_text_converts_in_chunks),
+		cmocka_unit_test(qr_code),
+		cmocka_unit_test(qr_store_length_is_little_endian),
+		cmocka_unit_test(qr_bad_arguments),
+		cmocka_unit_test(bounded),
+		cmocka_unit_test(receipt_layout),
+		cmocka_unit_test(wrapping),
+		cmocka_unit_test(double_size_wraps_at_24),
+		cmocka_unit_test(bad_receipts),
+		cmocka_unit_test(status_decoding),
+		cmocka_unit_test(status_rejects_non_status_bytes),
+		cmocka_unit_test(status_round_trip),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
