@@ -57,9 +57,10 @@ static void refresh(struct docprint_sim *s)
 
 	if (s->plugged) {
 		fault = printer_fault(s, &detail);
-		state = fault != KERR_OK ? DEV_STATE_FAULT
-			: s->busy	 ? DEV_STATE_BUSY
-					 : DEV_STATE_READY;
+		if (fault != KERR_OK)
+			state = DEV_STATE_FAULT;
+		else
+			state = s->busy ? DEV_STATE_BUSY : DEV_STATE_READY;
 	}
 	dev_set_status(&s->dev, state, fault, detail);
 }

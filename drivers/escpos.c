@@ -1,5 +1,5 @@
-/* ESC/POS encoding (Epson's commands as cheap 80 mm kiosk printers implement them) and status
- * decoding. */
+/* ESC/POS encoding (Epson's commands, as cheap 80 mm kiosk printers implement them) and decoding
+ * of real-time status. */
 #include "drivers/escpos.h"
 
 #include "common/utf8.h"

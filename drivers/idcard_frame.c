@@ -297,7 +297,8 @@ enum kerr idcard_frame_join_read(const struct idcard_read_payload *p, uint8_t *o
 	size_t total = hdr + p->text_len + p->photo_len + p->fp_len;
 
 	if (p->text_len > IDCARD_TEXT_LEN || p->photo_len > IDCARD_PHOTO_LEN ||
-	    p->fp_len > IDCARD_FP_LEN || (p->text_len && !p->text) || (p->photo_len && !p->photo))
+	    p->fp_len > IDCARD_FP_LEN || (p->text_len && !p->text) || (p->photo_len && !p->photo) ||
+	    (p->fp_len && !p->fp))
 		return KERR_INVAL;
 	if (total > cap)
 		return KERR_FULL;

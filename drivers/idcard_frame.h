@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define IDCARD_PREAMBLE_LEN 5
-/* The longest reply (text, photo, fingerprint) is 2321 bytes; a frame claiming much more is noise. */
+/* The longest reply (text, photo, fingerprint) is 2321 bytes; claims of much more are noise. */
 #define IDCARD_FRAME_MAX 2400
 /* LEN counts everything after the length field; frame = preamble + 2 length bytes + LEN. */
 #define IDCARD_LEN_MAX (IDCARD_FRAME_MAX - IDCARD_PREAMBLE_LEN - 2)
@@ -120,7 +120,7 @@ const char *idcard_frame_dir_str(enum idcard_frame_dir d);
 /* What a module status byte means, in Chinese and English ("无卡 / no card found"); never NULL. */
 const char *idcard_sw3_str(uint8_t sw3);
 /* The kiosk error a status byte stands for: KERR_OK for 90 and 9F, KERR_NO_CARD for 80,
- * KERR_CARD_READ for card failures, KERR_PROTO for checksum or length complaints and unknown bytes. */
+ * KERR_CARD_READ for card failures, KERR_PROTO for checksum or length errors and unknown bytes. */
 enum kerr idcard_sw3_kerr(uint8_t sw3);
 
 /* The parts of a read reply (30 01, or 30 10 with fingerprint), pointing into the reply data. */

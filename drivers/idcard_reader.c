@@ -373,7 +373,7 @@ static bool wanted(const struct idcard_reader *r)
 
 void idcard_reader_poll(struct idcard_reader *r, int64_t now)
 {
-	/* Several exchanges may finish in one poll when replies are instant (find, select, read). */
+	/* Several exchanges may end in one poll when replies are instant (find, select, read). */
 	for (int guard = 0; guard < 8; guard++) {
 		if (r->in_flight) {
 			if (!receive(r, now))

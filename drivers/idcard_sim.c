@@ -122,10 +122,11 @@ static void queue_reply(struct module *m, uint8_t sw3, const uint8_t *data, size
 {
 	size_t len;
 
+	/* When it fails the host is not reading its replies: a real module's buffer overflows too.
+	 */
 	if (idcard_frame_build_reply(0, 0, sw3, data, n, m->out + m->out_len,
 				     sizeof(m->out) - m->out_len, &len) != KERR_OK)
-		return; /* the host is not reading its replies; a real module's buffer would
-			   overflow too */
+		return;
 	m->out_len += len;
 	m->out_at = clock_now_ms(m->clock) + (m->slow ? SLOW_MS : m->latency_ms);
 }

@@ -21,9 +21,10 @@ struct slot {
 	unsigned off, len; /* place in the block, in bytes */
 };
 
-#define SLOT(m, o, l)                                                                       \
-	{                                                                                   \
-		offsetof(struct idcard_data, m), sizeof(((struct idcard_data *)0)->m), o, l \
+#define SIZE_OF(m) sizeof(((struct idcard_data *)0)->m)
+#define SLOT(m, o, l)                                             \
+	{                                                         \
+		offsetof(struct idcard_data, m), SIZE_OF(m), o, l \
 	}
 
 /* sex is a single char in the struct, handled apart from the string slots. */
@@ -182,6 +183,14 @@ static const char *check_idnum(const struct idcard_data *c, bool check_sex)
 	return NULL;
 }
 
+/* Residence permits for Hong Kong, Macao and Taiwan residents use the pseudo-regions 81, 82 and 83.
+ */
+static bool hmt_region(const char *id)
+{
+	return strncmp(id, "810000", 6) == 0 || strncmp(id, "820000", 6) == 0 ||
+	       strncmp(id, "830000", 6) == 0;
+}
+
 static const char *check_validity(const struct idcard_data *c)
 {
 	if (!idcard_text_date_valid(c->valid_from))
@@ -220,9 +229,7 @@ static const char *check(const struct idcard_data *c)
 		if (!c->authority[0])
 			return "issuing authority empty";
 		if (c->type == IDCARD_HMT_PERMIT) {
-			if (strncmp(c->id_number, "810000", 6) &&
-			    strncmp(c->id_number, "820000", 6) &&
-			    strncmp(c->id_number, "830000", 6))
+			if (!hmt_region(c->id_number))
 				return "permit number is not 81/82/83";
 			if (!c->pass_number[0])
 				return "travel permit number empty";
@@ -284,7 +291,9 @@ static enum kerr parse(const uint8_t *block, struct idcard_data *c, const char *
 	e = decode(block + l->sex_off, 1, sex, sizeof(sex), why);
 	if (e != KERR_OK)
 		return e;
-	c->sex = strlen(sex) == 1 ? sex[0] : 0;
+	c->sex = 0;
+	if (strlen(sex) == 1)
+		c->sex = sex[0];
 	if (c->type == IDCARD_FOREIGN_2023) {
 		uint8_t en[Y_EN1_LEN + Y_EN2_LEN];
 

@@ -130,9 +130,10 @@ static void refresh(struct receipt_sim *s)
 
 	if (s->plugged) {
 		fault = check(s, &near, &detail);
-		state = fault != KERR_OK ? DEV_STATE_FAULT
-			: s->busy	 ? DEV_STATE_BUSY
-					 : DEV_STATE_READY;
+		if (fault != KERR_OK)
+			state = DEV_STATE_FAULT;
+		else
+			state = s->busy ? DEV_STATE_BUSY : DEV_STATE_READY;
 	}
 	if (cur->state == state && cur->fault == fault && cur->paper_near_end != near) {
 		cur->paper_near_end = near;
@@ -231,8 +232,8 @@ static enum kerr sim_control(struct dev *d, const char *cmd)
 	log_debug("receipt sim: %s", cmd);
 	if (sim_match_switch(cmd, "fault paper-out", &on)) {
 		s->prn.paper_out = on;
-		s->prn.ran_out = false; /* refilled, or emptied: either way the roll is what the
-					   switch says */
+		/* Refilled or emptied: either way the roll is now what the switch says. */
+		s->prn.ran_out = false;
 	} else if (sim_match_switch(cmd, "fault near-end", &on)) {
 		s->prn.near_end = on;
 	} else if (sim_match_switch(cmd, "fault cover", &on)) {

@@ -1,5 +1,4 @@
-/* The simulated A4 printer: PDF checks, spooling, and the paper, cover, jam, unplug and slow
- * switches. */
+/* The simulated A4 printer: PDF checks, spooling, paper, cover, jam, unplug and slow switches. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,4 @@
-/* ESC/POS: command goldens, GB18030 text, QR, bounds, receipt layout and real-time status decoding.
- */
+/* ESC/POS: command goldens, GB18030 text, QR, bounds, receipt layout, real-time status decoding. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +7,7 @@
 
 #include "drivers/escpos.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define BYTES(...) ((const uint8_t[]){ __VA_ARGS__ }), sizeof((const uint8_t[]){ __VA_ARGS__ })
@@ -19,6 +19,28 @@ static void expect(struct escpos *e, const uint8_t *want, size_t n)
 	assert_memory_equal(e->data, want, n);
 	escpos_finish(e);
 	escpos_init(e, ESCPOS_DEFAULT_MAX);
+}
+
+/* Parses "1D 28 6B ..." into out; returns the byte count. */
+static size_t hex(const char *s, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+	unsigned v;
+	int used;
+
+	while (sscanf(s, " %2x%n", &v, &used) == 1) {
+		assert_true(n < cap);
+		out[n++] = (uint8_t)v;
+		s += used;
+	}
+	return n;
+}
+
+static void expect_hex(struct escpos *e, const char *want)
+{
+	uint8_t b[256];
+
+	expect(e, b, hex(want, b, sizeof(b)));
 }
 
 static void command_goldens(void **state)
@@ -95,9 +117,7 @@ static void gb18030_text(void **state)
 	escpos_text(&e, "𠮷");
 	expect(&e, BYTES(0x95, 0x34, 0xb2, 0x35));
 	/* Malformed UTF-8 becomes '?' and the rest still prints. */
-	escpos_text(&e, "A\xff"
-			"B\xe6\x94"
-			"务");
+	escpos_text(&e, "A\377B\346\224务");
 	expect(&e, BYTES('A', '?', 'B', '?', '?', 0xce, 0xf1));
 	escpos_finish(&e);
 }
@@ -127,11 +147,11 @@ static void qr_code(void **state)
 	(void)state;
 	escpos_init(&e, ESCPOS_DEFAULT_MAX);
 	escpos_qr(&e, "ABC", 6, 'M');
-	expect(&e, BYTES(0x1d, 0x28, 0x6b, 0x04, 0x00, 0x31, 0x41, 0x32, 0x00, /* model 2 */
-			 0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x43, 0x06,       /* module 6 dots */
-			 0x1d, 0x28, 0x6b, 0x03, 0x00, 0x31, 0x45, 0x31,       /* level M */
-			 0x1d, 0x28, 0x6b, 0x06, 0x00, 0x31, 0x50, 0x30, 'A', 'B', 'C', 0x1d, 0x28,
-			 0x6b, 0x03, 0x00, 0x31, 0x51, 0x30));
+	expect_hex(&e, "1D 28 6B 04 00 31 41 32 00" /* model 2 */
+		       "1D 28 6B 03 00 31 43 06"    /* module 6 dots */
+		       "1D 28 6B 03 00 31 45 31"    /* level M */
+		       "1D 28 6B 06 00 31 50 30 41 42 43"
+		       "1D 28 6B 03 00 31 51 30");
 	escpos_qr(&e, "x", 3, 'H');
 	assert_int_equal(e.data[24], 0x33);
 	escpos_finish(&e);
@@ -235,25 +255,24 @@ static void receipt_layout(void **state)
 	const struct receipt_doc doc = { lines, 5 };
 	char rule[49];
 	struct escpos e;
+	uint8_t h[32];
+	size_t hn;
 
 	(void)state;
 	memset(rule, '-', 48);
 	rule[48] = '\n';
 	escpos_init(&e, ESCPOS_DEFAULT_MAX);
 	assert_int_equal(escpos_render_receipt(&e, &doc), KERR_OK);
-	assert_memory_equal(e.data,
-			    ((const uint8_t[]){ 0x1b, 0x40, 0x1c, 0x26, 0x1b, 0x61, 1,	  0x1b,
-						0x45, 1,    0x1d, 0x21, 0x11, 0xd5, 0xfe, 0xce,
-						0xf1, 0xb7, 0xfe, 0xce, 0xf1, '\n' }),
-			    22);
+	hn = hex("1B 40 1C 26 1B 61 01 1B 45 01 1D 21 11 D5 FE CE F1 B7 FE CE F1 0A", h, sizeof(h));
+	assert_memory_equal(e.data, h, hn);
 	/* The rule returns to normal style first. */
-	assert_non_null(
-		find(&e, ((const uint8_t[]){ 0x1b, 0x61, 0, 0x1b, 0x45, 0, 0x1d, 0x21, 0 }), 9, 0));
+	hn = hex("1B 61 00 1B 45 00 1D 21 00", h, sizeof(h));
+	assert_non_null(find(&e, h, hn, 0));
 	assert_non_null(find(&e, rule, sizeof(rule), 0));
-	assert_non_null(find(&e, ((const uint8_t[]){ 0x1b, 0x64, 2 }), 3, 0));
+	assert_non_null(find(&e, "\x1b\x64\x02", 3, 0));
 	assert_non_null(find(&e, "https://zwfw.example/q/1", 24, 0));
-	assert_memory_equal(e.data + e.len - 6,
-			    ((const uint8_t[]){ 0x1b, 0x64, 4, 0x1d, 0x56, 0x00 }), 6);
+	hn = hex("1B 64 04 1D 56 00", h, sizeof(h));
+	assert_memory_equal(e.data + e.len - hn, h, hn);
 	escpos_finish(&e);
 }
 
@@ -270,6 +289,7 @@ static void wrapping(void **state)
 		"",
 	};
 	static const size_t want_lines[] = { 2, 2, 2, 2, 1 };
+	static const uint8_t four_lf_five[] = { 0xcb, 0xc4, '\n', 0xce, 0xe5 };
 	struct escpos e;
 
 	(void)state;
@@ -283,9 +303,8 @@ static void wrapping(void **state)
 		if (i == 0)
 			assert_non_null(find(&e, "01234567\n89", 11, 0));
 		if (i == 1)
-			/* 24 characters, then 三四 ... of the next line. */
-			assert_non_null(find(
-				&e, ((const uint8_t[]){ 0xcb, 0xc4, '\n', 0xce, 0xe5 }), 5, 0));
+			/* The 24th character, 四, ends the first line; 五 opens the next. */
+			assert_non_null(find(&e, four_lf_five, sizeof(four_lf_five), 0));
 		if (i == 2)
 			assert_non_null(find(&e, "and\nkeeps", 9, 0));
 		escpos_finish(&e);

@@ -1,6 +1,5 @@
-/* The reader loop end to end: the simulated module through the transport, every control and fault,
- * and the loop against a scripted transport that times out, garbles and vanishes. Virtual clock
- * throughout. */
+/* The reader loop end to end with the simulated module, every control and fault; then against a
+ * scripted transport that times out, garbles and vanishes. Virtual clock throughout. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -220,8 +219,7 @@ static void find_polls_every_300ms(void **state)
 	run(r, 1000);
 	t0 = dev_next_deadline(r->d);
 	run(r, t0 - clock_now_ms(&r->clock));
-	/* Now the find is in flight; its reply comes after the latency, then the next find is due.
-	 */
+	/* The find is in flight; its reply comes after the latency, then the next find is due. */
 	run(r, 60);
 	t1 = dev_next_deadline(r->d);
 	assert_int_equal(t1 - t0, IDCARD_POLL_MS);
@@ -449,8 +447,7 @@ static void swapped_cards(void **state)
 	assert_string_equal(card(r)->name, "张建国");
 }
 
-/* A scripted module: answers each command with the reply the test set, cut into pieces of a chosen
- * size. */
+/* A scripted module: answers each command with the reply the test set, in pieces of a set size. */
 struct script {
 	struct clock *clock;
 	enum kerr send_err;
@@ -484,9 +481,12 @@ static enum kerr s_send(void *ctx, const uint8_t *buf, size_t n)
 		s->reply_len = s->raw_len;
 		return KERR_OK;
 	}
-	sw3 = buf[7] == 0x11			 ? s->status_sw3
-	      : buf[7] == 0x20 && buf[8] == 0x01 ? s->find_sw3
-						 : 0x90;
+	if (buf[7] == 0x11)
+		sw3 = s->status_sw3;
+	else if (buf[7] == 0x20 && buf[8] == 0x01)
+		sw3 = s->find_sw3;
+	else
+		sw3 = 0x90;
 	assert_int_equal(idcard_frame_build_reply(0, 0, sw3, NULL, 0, s->reply, sizeof(s->reply),
 						  &s->reply_len),
 			 KERR_OK);

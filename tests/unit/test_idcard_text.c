@@ -85,11 +85,19 @@ static void same_card(const struct idcard_data *a, const struct idcard_data *b)
 	assert_string_equal(a->pass_number, b->pass_number);
 }
 
+/* Checks that the block holds ascii as UTF-16LE at off. */
+static void expect_u16(const uint8_t *b, size_t off, const char *ascii)
+{
+	for (size_t i = 0; ascii[i]; i++) {
+		assert_int_equal(b[off + 2 * i], (uint8_t)ascii[i]);
+		assert_int_equal(b[off + 2 * i + 1], 0);
+	}
+}
+
 static void resident_layout_bytes(void **state)
 {
-	static const uint8_t name[] = {
-		0x8b, 0x73, 0x0f, 0x5c, 0xf1, 0x82, 0x20, 0x00
-	}; /* 王小英 + pad */
+	/* 王小英 is U+738B U+5C0F U+82F1, then space padding. */
+	static const uint8_t name[] = { 0x8b, 0x73, 0x0f, 0x5c, 0xf1, 0x82, 0x20, 0x00 };
 	uint8_t b[IDCARD_TEXT_LEN];
 	struct idcard_data got;
 	const char *why = NULL;
@@ -97,36 +105,14 @@ static void resident_layout_bytes(void **state)
 	(void)state;
 	encode_ok(&resident, b);
 	assert_memory_equal(b, name, sizeof(name));
-	assert_int_equal(b[30], '2');
-	assert_int_equal(b[31], 0);
-	assert_memory_equal(b + 32,
-			    "0\0"
-			    "1\0",
-			    4);
-	assert_memory_equal(b + 36,
-			    "1\0"
-			    "9\0"
-			    "4\0"
-			    "9\0",
-			    8);
-	assert_memory_equal(b + 122,
-			    "1\0"
-			    "1\0",
-			    4);
-	assert_int_equal(b[122 + 34], 'X');
-	assert_memory_equal(b + 188,
-			    "2\0"
-			    "0\0"
-			    "1\0"
-			    "5\0",
-			    8);
-	assert_memory_equal(b + 204,
-			    "2\0"
-			    "0\0"
-			    "3\0"
-			    "5\0",
-			    8);
-	assert_int_equal(b[248], ' ');
+	expect_u16(b, 30, "2");
+	expect_u16(b, 32, "01");
+	expect_u16(b, 36, "19491231");
+	expect_u16(b, 122, "11010519491231002X");
+	expect_u16(b, 188, "20150101");
+	expect_u16(b, 204, "20350101");
+	expect_u16(b, 220, "                  ");
+	expect_u16(b, 248, " ");
 	assert_int_equal(idcard_text_parse(b, sizeof(b), &got, &why), KERR_OK);
 	same_card(&got, &resident);
 	assert_false(got.has_photo);
@@ -260,7 +246,8 @@ static void long_term_and_leap_day(void **state)
 	(void)state;
 	strcpy(d.valid_to, "长期");
 	encode_ok(&d, b);
-	assert_memory_equal(b + 204, "\x7f\x95\x1f\x67 \0", 6);
+	/* 长期 is U+957F U+671F. */
+	assert_memory_equal(b + 204, ((const uint8_t[]){ 0x7f, 0x95, 0x1f, 0x67, ' ', 0 }), 6);
 	assert_int_equal(idcard_text_parse(b, sizeof(b), &got, NULL), KERR_OK);
 	assert_string_equal(got.valid_to, "长期");
 	assert_true(idcard_text_date_valid("20000229"));

@@ -1,5 +1,4 @@
-/* The simulated evaluation keypad: keys while enabled, dropped while disabled or unplugged, unknown
- * codes. */
+/* The simulated keypad: keys while enabled, dropped while disabled or unplugged, unknown codes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,4 @@
-/* The simulated receipt printer: jobs, spool files, and every fault switch with the status it
- * shows. */
+/* The simulated receipt printer: jobs, spool files, every fault switch and the status it shows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,4 @@
-/* The simulated scanner: flatbed and feeder jobs, the empty feeder, jam, cover, I/O, unplug and
- * slow. */
+/* The simulated scanner: flatbed and feeder jobs, empty feeder, jam, cover, I/O, unplug, slow. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
