@@ -25,24 +25,26 @@ static int64_t read_clock(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A virtual clock is advanced by the kiosk's thread and read by the uplink's, so its time is read
+ * and written atomically. */
 int64_t clock_now_ms(const struct clock *c)
 {
 	if (c->is_virtual)
-		return c->virt_mono_ms;
+		return __atomic_load_n(&c->virt_mono_ms, __ATOMIC_ACQUIRE);
 	return read_clock(CLOCK_MONOTONIC);
 }
 
 int64_t clock_wall_ms(const struct clock *c)
 {
 	if (c->is_virtual)
-		return c->virt_wall_ms + c->virt_mono_ms;
+		return c->virt_wall_ms + __atomic_load_n(&c->virt_mono_ms, __ATOMIC_ACQUIRE);
 	return read_clock(CLOCK_REALTIME);
 }
 
 void clock_advance(struct clock *c, int64_t ms)
 {
 	if (c->is_virtual && ms > 0)
-		c->virt_mono_ms += ms;
+		__atomic_add_fetch(&c->virt_mono_ms, ms, __ATOMIC_ACQ_REL);
 }
 
 /* Fixed UTC+8 rather than the process's TZ, so a terminal with a missing zone file and every test agree. */

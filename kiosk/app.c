@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "kiosk/devices.h"
 #include "kiosk/input.h"
+#include "kiosk/sync.h"
 #include "kiosk/view.h"
 
 #include <stdio.h>
@@ -40,6 +41,23 @@ static void open_store(struct kiosk *k)
 	}
 }
 
+/* The platform's copy (kept in the data folder by the uplink) wins over the shipped one, unless it
+ * cannot be read: then the shipped one, and the log says why. */
+static enum kerr load_catalog(struct kiosk *k, char *err, size_t errlen)
+{
+	char path[4096];
+	struct stat st;
+
+	sync_catalog_path(k, path, sizeof(path));
+	if (k->cfg.platform.url[0] && stat(path, &st) == 0) {
+		if (catalog_load_file(path, &k->catalog, err, errlen) == KERR_OK)
+			return KERR_OK;
+		log_err("catalog: the platform's copy %s cannot be used (%s); using %s", path, err,
+			k->cfg.catalog);
+	}
+	return catalog_load_file(k->cfg.catalog, &k->catalog, err, errlen);
+}
+
 enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 {
 	struct ui_sdl_config uc;
@@ -62,7 +80,7 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 	else
 		clock_init_real(&k->clock);
 
-	e = catalog_load_file(k->cfg.catalog, &k->catalog, err, sizeof(err));
+	e = load_catalog(k, err, sizeof(err));
 	if (e != KERR_OK) {
 		snprintf(k->catalog_error, sizeof(k->catalog_error), "%s", err);
 		log_err("catalog: %s: %s; the terminal shows the fault on its home screen", k->cfg.catalog, err);
@@ -94,6 +112,7 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 	if (e != KERR_OK)
 		return e;
 	devices_open(k);
+	sync_start(k);
 	if (opts->control_path && control_start(k, opts->control_path) != KERR_OK)
 		log_warn("control: cannot listen on %s", opts->control_path);
 	k->state = FLOW_HOME;
@@ -105,6 +124,7 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 void app_finish(struct kiosk *k)
 {
 	control_stop(k);
+	sync_stop(k);
 	devices_close(k);
 	session_clear(&k->session);
 	ui_arena_finish(&k->arena);
@@ -218,6 +238,8 @@ void app_handle(struct kiosk *k, struct ui_input *in)
 
 		if (m->kind == KIOSK_MSG_DEVICE)
 			devices_handle(k, &m->ev);
+		else if (m->kind == KIOSK_MSG_UPLINK)
+			sync_handle(k);
 		else
 			handle_line(k, m->line);
 		free(m);

@@ -5,6 +5,7 @@
 #include "common/mask.h"
 #include "drivers/receipt.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/sync.h"
 #include "kiosk/workday.h"
 
 #include <stdio.h>
@@ -139,7 +140,7 @@ enum kerr cases_store(struct kiosk *k)
 			.item_name = it->name,
 			.case_kind = it->case_kind,
 			.applicant_name = s->card.name,
-			.id_type = s->card.type == IDCARD_RESIDENT ? "111" : s->card.type == IDCARD_HMT_PERMIT ? "154" : "553",
+			.id_type = cases_id_type(&s->card),
 			.id_number = s->card.id_number,
 			.sex = s->card.sex,
 			.birth = s->card.birth,
@@ -150,7 +151,7 @@ enum kerr cases_store(struct kiosk *k)
 			.region_code = k->cfg.region,
 			.accepted_ms = now,
 			/* Trusted only once the platform has synchronised the clock; that arrives with the uplink. */
-			.clock_trusted = false,
+			.clock_trusted = sync_clock_trusted(k),
 			.promised_date = pd ? promised : NULL,
 			.with_gaps = g.waivable > 0,
 			.materials = mats,
@@ -164,9 +165,15 @@ enum kerr cases_store(struct kiosk *k)
 	snprintf(s->case_no, sizeof(s->case_no), "%s", case_no);
 	snprintf(s->query_code, sizeof(s->query_code), "%s", query);
 	log_info("store: case %s stored (%s, %zu materials)", case_no, it->impl_code, n);
+	sync_kick(k);
 	for (size_t i = 0; i < SESSION_MAX_MATERIALS; i++)
 		session_material_clear(&s->mats[i]);
 	return KERR_OK;
+}
+
+const char *cases_id_type(const struct idcard_data *card)
+{
+	return card->type == IDCARD_RESIDENT ? "111" : card->type == IDCARD_HMT_PERMIT ? "154" : "553";
 }
 
 enum kerr cases_print_receipt(struct kiosk *k)
@@ -281,6 +288,7 @@ enum kerr cases_store_eval(struct kiosk *k)
 		s->eval_stored = true;
 		log_info("store: evaluation %s stored for %s", levels[s->eval_level],
 			 s->case_no[0] ? s->case_no : "the terminal");
+		sync_kick(k);
 	}
 	return e;
 }

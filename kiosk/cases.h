@@ -3,6 +3,7 @@
 #define KIOSK_CASES_H
 
 #include "common/kerr.h"
+#include "drivers/idcard.h"
 #include "offline-queue/queue.h"
 
 #include <stdbool.h>
@@ -21,6 +22,9 @@ enum queue_material_status cases_material_status(const struct kiosk *k, size_t i
 						 bool *ret_blocking);
 void cases_gaps(const struct kiosk *k, struct cases_gaps *ret);
 bool cases_phone_valid(const char *p);
+/* The certificate type code of a card as cases and queries carry it: 111 resident ID card, 154 residence
+ * permit for Hong Kong, Macao and Taiwan residents, 553 foreigner's permanent residence card. */
+const char *cases_id_type(const struct idcard_data *card);
 /* The promised completion date (YYYYMMDD) for a case accepted at wall_ms, or 0 for an immediate case. */
 int cases_promised_date(const struct kiosk *k, int64_t wall_ms);
 

@@ -26,6 +26,14 @@ void config_defaults(struct config *c)
 	snprintf(c->qr_template, sizeof(c->qr_template), "%s", "ZWFW:%s:%s");
 	c->scan_dpi = 150;
 	c->jpeg_quality = 80;
+	c->platform.chunk_kb = 1024;
+	c->platform.batch = 20;
+	c->platform.backoff_base_ms = 2000;
+	c->platform.backoff_cap_s = 300;
+	c->platform.heartbeat_s = 60;
+	c->platform.catalog_s = 3600;
+	snprintf(c->eval_scheme, sizeof(c->eval_scheme), "gbt39046");
+	snprintf(c->eval_level_codes, sizeof(c->eval_level_codes), "1,2,3,4,5");
 	for (int i = 0; i < DEV__COUNT; i++) {
 		snprintf(c->dev[i].backend, sizeof(c->dev[i].backend), "sim");
 		c->dev[i].latency_ms = 300;
@@ -74,6 +82,18 @@ static const struct key keys[] = {
 	DEV("receipt", DEV_RECEIPT),
 	DEV("docprint", DEV_DOCPRINT),
 	DEV("keypad", DEV_KEYPAD),
+	STR("platform.url", platform.url),
+	STR("platform.ca", platform.ca),
+	STR("platform.cert", platform.cert),
+	STR("platform.key", platform.key),
+	INT("platform.chunk_kb", platform.chunk_kb, 4, 4096),
+	INT("platform.batch", platform.batch, 1, 1000),
+	INT("platform.backoff_base_ms", platform.backoff_base_ms, 10, 600000),
+	INT("platform.backoff_cap_s", platform.backoff_cap_s, 1, 86400),
+	INT("platform.heartbeat_s", platform.heartbeat_s, 10, 3600),
+	INT("platform.catalog_s", platform.catalog_s, 60, 604800),
+	STR("eval.scheme", eval_scheme),
+	STR("eval.level_codes", eval_level_codes),
 };
 
 enum kerr config_set(struct config *c, const char *key, const char *value)

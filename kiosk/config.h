@@ -26,6 +26,20 @@ struct config {
 	char holidays[1024];    /* YYYYMMDD list, comma separated: days off */
 	char workdays[512];     /* YYYYMMDD list: weekend days that are working days (调休) */
 	struct dev_config dev[DEV__COUNT];
+	struct config_platform {
+		char url[256];      /* "" : no uplink, cases stay queued */
+		char ca[256];       /* CA file the platform's certificate must chain to */
+		char cert[256];     /* this terminal's client certificate and key, when configured */
+		char key[256];
+		int chunk_kb;       /* page upload chunk */
+		int batch;          /* outbox entries per round */
+		int backoff_base_ms;
+		int backoff_cap_s;
+		int heartbeat_s;
+		int catalog_s;
+	} platform;
+	char eval_scheme[32];       /* the province's name for its level codes */
+	char eval_level_codes[64];  /* five codes, very satisfied first, comma separated */
 };
 
 /* Defaults for every key. */

@@ -9,6 +9,7 @@
 #include "drivers/scanner.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/scanimg.h"
+#include "kiosk/sync.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -125,17 +126,18 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		log_info("%s: %s%s%s %s", dev_class_str(ev->cls), dev_state_str(ev->status.state),
 			 ev->status.fault ? " " : "", ev->status.fault ? kerr_str(ev->status.fault) : "",
 			 ev->status.detail);
+		sync_report_health(k);
 		k->dirty = true;
 		break;
 	case DEV_EV_CARD:
-		if (k->state == FLOW_CARD && ev->payload) {
+		if ((k->state == FLOW_CARD || k->state == FLOW_QUERY) && ev->payload) {
 			memcpy(&k->session.card, ev->payload, sizeof(k->session.card));
 			k->session.has_card = true;
 			flow_dispatch(k, EV_CARD_OK, 0);
 		}
 		break;
 	case DEV_EV_CARD_ERROR:
-		if (k->state == FLOW_CARD)
+		if (k->state == FLOW_CARD || k->state == FLOW_QUERY)
 			flow_dispatch(k, EV_CARD_FAIL, ev->err);
 		break;
 	case DEV_EV_PAGE:

@@ -8,9 +8,10 @@
 
 struct kiosk;
 
-/* What travels through the UI thread's wake-up: a device event, or a script line from the control socket. */
+/* What travels through the UI thread's wake-up: a device event, a script line from the control socket, or word
+ * from the uplink that its status changed. */
 struct kiosk_msg {
-	enum { KIOSK_MSG_DEVICE, KIOSK_MSG_LINE } kind;
+	enum { KIOSK_MSG_DEVICE, KIOSK_MSG_LINE, KIOSK_MSG_UPLINK } kind;
 	struct dev_event ev;
 	char line[512];
 };

@@ -10,6 +10,7 @@ static const struct flow_row table[] = {
 	/* Home: two services are built; tiles for others are not shown. */
 	{ FLOW_HOME, EV_TILE, guard_tile_apply, FLOW_CARD, NULL },
 	{ FLOW_HOME, EV_TILE, guard_tile_guide, FLOW_CATALOG, NULL },
+	{ FLOW_HOME, EV_TILE, guard_tile_query, FLOW_QUERY, NULL },
 	{ FLOW_HOME, EV_TILE, NULL, FLOW_HOME, act_tile_disabled },
 
 	/* Identify by the ID card: nothing the card says is typed again. */
@@ -92,6 +93,17 @@ static const struct flow_row table[] = {
 	{ FLOW_THANKS, EV_NEXT, NULL, FLOW_HOME, NULL },
 
 	/* Every screen has a way home; an idle session is wiped. */
+	/* 进度查询 */
+	{ FLOW_QUERY, EV_KEY, NULL, FLOW_QUERY, act_code_key },
+	{ FLOW_QUERY, EV_NEXT, guard_code_complete, FLOW_PROGRESS, act_query_code },
+	{ FLOW_QUERY, EV_NEXT, NULL, FLOW_QUERY, act_code_incomplete },
+	{ FLOW_QUERY, EV_CARD_OK, NULL, FLOW_PROGRESS, act_query_card },
+	{ FLOW_QUERY, EV_CARD_FAIL, NULL, FLOW_QUERY, act_card_failed },
+	{ FLOW_QUERY, EV_BACK, NULL, FLOW_HOME, NULL },
+	{ FLOW_PROGRESS, EV_QUERY_DONE, NULL, FLOW_PROGRESS, act_query_done },
+	{ FLOW_PROGRESS, EV_BACK, NULL, FLOW_QUERY, NULL },
+	{ FLOW_PROGRESS, EV_NEXT, NULL, FLOW_HOME, NULL },
+
 	{ FLOW_ANY, EV_HOME, NULL, FLOW_HOME, NULL },
 	{ FLOW_ANY, EV_IDLE, NULL, FLOW_HOME, act_idle },
 };
@@ -113,6 +125,8 @@ static const struct flow_state_def states[FLOW__COUNT] = {
 	[FLOW_REASONS] = { "REASONS", NULL, NULL, true, 0 },
 	[FLOW_EVAL_TEXT] = { "EVAL_TEXT", enter_eval_text, NULL, true, 0 },
 	[FLOW_THANKS] = { "THANKS", enter_thanks, NULL, true, 0 },
+	[FLOW_QUERY] = { "QUERY", enter_query, exit_query, true, 0 },
+	[FLOW_PROGRESS] = { "PROGRESS", NULL, NULL, true, 0 },
 };
 
 static const char *const event_names[EV__COUNT] = {
@@ -123,6 +137,7 @@ static const char *const event_names[EV__COUNT] = {
 	[EV_RETAKE] = "RETAKE", [EV_TOGGLE] = "TOGGLE", [EV_STORED] = "STORED", [EV_STORE_FAIL] = "STORE_FAIL",
 	[EV_PRINTED] = "PRINTED", [EV_PRINT_FAIL] = "PRINT_FAIL", [EV_RETRY] = "RETRY", [EV_SKIP] = "SKIP",
 	[EV_LEVEL] = "LEVEL", [EV_REASON] = "REASON", [EV_TIMEOUT] = "TIMEOUT", [EV_IDLE] = "IDLE",
+	[EV_QUERY_DONE] = "QUERY_DONE",
 };
 
 const struct flow_row *flow_table(size_t *ret_n)

@@ -25,6 +25,8 @@ enum flow_state {
 	FLOW_REASONS,
 	FLOW_EVAL_TEXT,
 	FLOW_THANKS,
+	FLOW_QUERY,      /* 进度查询: card or query code */
+	FLOW_PROGRESS,   /* 进度查询: the answer */
 	FLOW__COUNT,
 	FLOW_ANY = FLOW__COUNT /* in a row's from: any state */
 };
@@ -59,6 +61,7 @@ enum flow_event {
 	EV_REASON,
 	EV_TIMEOUT,     /* the screen's own timer (thanks) */
 	EV_IDLE,        /* nobody touched the screen for the session timeout */
+	EV_QUERY_DONE,  /* the platform answered a 进度查询 (or could not) */
 	EV__COUNT
 };
 

@@ -24,6 +24,16 @@ void enter_thanks(struct kiosk *k);
 /* Guards */
 bool guard_tile_apply(struct kiosk *k, int arg);
 bool guard_tile_guide(struct kiosk *k, int arg);
+/* 进度查询 (journey_query.c) */
+void enter_query(struct kiosk *k);
+void exit_query(struct kiosk *k);
+bool guard_tile_query(struct kiosk *k, int arg);
+bool guard_code_complete(struct kiosk *k, int arg);
+void act_code_key(struct kiosk *k, int arg);
+void act_code_incomplete(struct kiosk *k, int arg);
+void act_query_code(struct kiosk *k, int arg);
+void act_query_card(struct kiosk *k, int arg);
+void act_query_done(struct kiosk *k, int arg);
 bool guard_has_card(struct kiosk *k, int arg);
 bool guard_item_chosen(struct kiosk *k, int arg);
 bool guard_phone_ok(struct kiosk *k, int arg);

@@ -10,6 +10,7 @@
 #include "kiosk/flow.h"
 #include "kiosk/session.h"
 #include "offline-queue/queue.h"
+#include "offline-queue/uplink.h"
 #include "ui/screens.h"
 #include "ui/sdl/ui_sdl.h"
 
@@ -72,6 +73,14 @@ struct kiosk {
 	bool quit;
 	int exit_code;
 	struct control *control; /* the control socket, NULL when off */
+
+	struct uplink *uplink;   /* the sync worker, NULL when no platform is configured */
+	unsigned catalog_updates_seen;
+	int catalog_pending;     /* the worker stored a newer catalog: switch to it between residents */
+	bool online;             /* the platform answered last time */
+	bool query_waiting;      /* a 进度查询 is out at the platform */
+	struct uplink_query_reply query_reply;
+	enum kerr query_err;
 };
 
 #endif

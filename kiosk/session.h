@@ -4,6 +4,7 @@
 #define KIOSK_SESSION_H
 
 #include "drivers/idcard.h"
+#include "kiosk/progress.h"
 #include "ui/draw.h"
 
 #include <stdbool.h>
@@ -53,6 +54,7 @@ struct session {
 	size_t list_first;
 	int guide_scroll;
 	char edit[256];          /* the value being typed on an entry screen */
+	struct progress progress; /* 进度查询's answer */
 };
 
 /* A fresh session. */

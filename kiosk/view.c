@@ -59,9 +59,10 @@ static struct ui_chrome chrome(struct kiosk *k, int64_t now, const char *title)
 
 static void home(struct kiosk *k, struct ui_chrome *c)
 {
-	struct ui_tile tiles[2] = {
-		{ "我要办理", "刷身份证，在线申请，扫描材料，打印受理回执", k->catalog && k->queue },
-		{ "办事指南", "查看办理条件、所需材料、时限、收费和依据", k->catalog != NULL },
+	struct ui_tile tiles[3] = {
+		{ "我要办理", "刷身份证申请，扫描材料，打印回执", k->catalog && k->queue },
+		{ "办事指南", "办理条件、所需材料、时限、收费、依据", k->catalog != NULL },
+		{ "进度查询", "刷身份证或输入回执上的查询码", k->queue != NULL },
 	};
 
 	c->title = "您好，请选择要办理的业务";
@@ -69,7 +70,7 @@ static void home(struct kiosk *k, struct ui_chrome *c)
 		c->banner = !k->catalog ? texts_catalog_unavailable() : texts_store_unavailable();
 		c->banner_error = true;
 	}
-	ui_screen_home(&k->frame, &k->theme, c, tiles, 2);
+	ui_screen_home(&k->frame, &k->theme, c, tiles, 3);
 }
 
 static const char *theme_id_of_tab(const struct kiosk *k)
@@ -212,6 +213,90 @@ static void phone(struct kiosk *k, struct ui_chrome *c)
 	c->next_enabled = cases_phone_valid(k->session.edit);
 	ui_screen_digits(&k->frame, &k->theme, c, "手机号码（11位）", k->session.edit,
 			 "办理进度和结果将以短信通知此号码。", k->banner[0] != 0);
+}
+
+static void query(struct kiosk *k, struct ui_chrome *c)
+{
+	c->title = "进度查询";
+	c->next_label = "查询";
+	c->next_enabled = strlen(k->session.edit) == 8;
+	ui_screen_query(&k->frame, &k->theme, c, k->session.edit,
+			k->banner[0] ? NULL : "查询码印在受理回执上，由数字和字母组成。", k->banner[0] != 0);
+}
+
+static const char *date_words(struct kiosk *k, const char *ymd)
+{
+	int y, m, d;
+
+	if (sscanf(ymd, "%4d%2d%2d", &y, &m, &d) != 3)
+		return ymd;
+	return ui_arena_printf(&k->arena, "%d年%d月%d日", y, m, d);
+}
+
+/* One case in words a resident reads: where it stands, and how its promised date stands. */
+static void progress_row(struct kiosk *k, const struct progress_row *r, int today, struct ui_progress_row *out)
+{
+	const char *words = r->status[0] ? progress_status_words(r->status) : NULL;
+	int days = 0;
+	enum progress_urgency u = progress_urgency(r, today, k->cfg.holidays, k->cfg.workdays, &days);
+	const char *promised = r->promised_date[0] ? date_words(k, r->promised_date) : NULL;
+
+	out->title = r->item_name;
+	out->number = r->platform_no[0]
+			      ? ui_arena_printf(&k->arena, "办件编号 %s　平台编号 %s", r->case_no, r->platform_no)
+			      : ui_arena_printf(&k->arena, "办件编号 %s", r->case_no);
+	if (r->status[0])
+		out->status = ui_arena_printf(&k->arena, "%s%s%s", words ? words : "办理中",
+					      r->status_text[0] ? "：" : "", r->status_text);
+	else
+		out->status = r->local_state;
+	out->kind = UI_CHECK_INFO;
+	switch (u) {
+	case PROGRESS_DONE:
+		out->deadline = strcmp(r->status, "completed") == 0 ? "已办结，请按通知领取结果" : "本件已结束";
+		out->kind = UI_CHECK_OK;
+		break;
+	case PROGRESS_OVERDUE:
+		out->deadline = ui_arena_printf(&k->arena, "承诺办结日期 %s，已超期 %d 天，可拨打 %s 反映", promised,
+						-days, k->cfg.phone);
+		out->kind = UI_CHECK_MISSING;
+		break;
+	case PROGRESS_NEAR:
+		out->deadline = ui_arena_printf(&k->arena, "承诺办结日期 %s，即将到期", promised);
+		out->kind = UI_CHECK_MISSING;
+		break;
+	case PROGRESS_OPEN:
+		out->deadline = ui_arena_printf(&k->arena, "承诺办结日期 %s，还有 %d 个工作日", promised, days);
+		break;
+	default:
+		out->deadline = "即办件，无承诺期限";
+		break;
+	}
+}
+
+static void progress(struct kiosk *k, struct ui_chrome *c, int64_t now)
+{
+	const struct progress *p = &k->session.progress;
+	struct ui_progress_row *rows = ui_arena_alloc(&k->arena, (p->n + 1) * sizeof(*rows));
+	const char *notice = NULL;
+	int y, m, d, h, mi, s, wd;
+
+	(void)now;
+	if (!rows)
+		return;
+	clock_local(clock_wall_ms(&k->clock), &y, &m, &d, &h, &mi, &s, &wd);
+	for (size_t i = 0; i < p->n; i++)
+		progress_row(k, &p->rows[i], y * 10000 + m * 100 + d, &rows[i]);
+	if (!p->asked)
+		notice = "本终端暂未连接政务服务平台，以下是本终端记录的办件。";
+	else if (!p->answered)
+		notice = "正在向政务服务平台查询最新进度，请稍候…";
+	else if (p->err)
+		notice = "暂时无法连接政务服务平台，以下是本终端记录的办件和平台上次告知的进度。";
+	c->title = "办理进度";
+	c->next_label = "完成";
+	c->next_enabled = true;
+	ui_screen_progress(&k->frame, &k->theme, c, notice, rows, p->n);
 }
 
 static void scan(struct kiosk *k, struct ui_chrome *c)
@@ -421,6 +506,12 @@ void view_build(struct kiosk *k, int64_t now)
 							    k->session.case_no)
 					  : "请带好您的身份证。",
 				  NULL, 0);
+		break;
+	case FLOW_QUERY:
+		query(k, &c);
+		break;
+	case FLOW_PROGRESS:
+		progress(k, &c, now);
 		break;
 	default:
 		break;

@@ -71,8 +71,18 @@ struct queue_case {
 	size_t n_materials;
 };
 
+/* A stored page read back: its file under scans/, size, digest, and whether the platform holds it
+ * whole. */
+struct queue_page_rec {
+	char file_name[40];
+	int64_t size;
+	char sha256[65];
+	bool uploaded;
+};
+
 /* A stored case read back. Owned by the caller: queue_case_rec_free() zeroes and frees it. */
 struct queue_case_rec {
+	int64_t id;
 	char case_no[40];
 	char query_code[16];
 	char impl_code[72];
@@ -81,8 +91,13 @@ struct queue_case_rec {
 	char applicant_name[96];
 	char id_type[8];
 	char id_number[40];
+	char sex[2];
+	char birth[9];
+	char address[512];
 	char mobile[24];
 	char delivery[16];
+	char mail_address[512];
+	char region_code[32];
 	int64_t accepted_ms;
 	bool clock_trusted;
 	char promised_date[9];
@@ -94,7 +109,7 @@ struct queue_case_rec {
 		char name[256];
 		enum queue_material_status status;
 		size_t n_pages;
-		char sha256[8][65]; /* hex SHA-256 of the first pages as stored */
+		struct queue_page_rec *pages;
 	} *materials;
 };
 
@@ -165,6 +180,8 @@ enum kerr queue_case_add(struct queue *q, const struct queue_case *c, char ret_c
  * type it). *ret is owned by the caller. Errors: KERR_INVAL (empty key), KERR_NOT_FOUND, KERR_IO,
  * KERR_CORRUPT, KERR_NOMEM. */
 enum kerr queue_case_get(struct queue *q, const char *case_no_or_query_code, struct queue_case_rec **ret);
+/* The same by the case's row id (struct queue_case_rec's id). */
+enum kerr queue_case_get_by_id(struct queue *q, int64_t id, struct queue_case_rec **ret);
 /* Zeroes (it holds personal data) and frees a record. Accepts NULL. */
 void queue_case_rec_free(struct queue_case_rec *r);
 /* Number of stored cases. */

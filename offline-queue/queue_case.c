@@ -465,24 +465,41 @@ static enum kerr status_from_db(struct queue *q, const char *s, enum queue_mater
 static enum kerr read_pages(struct queue *q, int64_t mat_id, struct queue_material_rec *m)
 {
 	sqlite3_stmt *st = NULL;
+	struct queue_page_rec *pg;
 	size_t n = 0;
 	enum kerr err;
 	int rc = SQLITE_DONE;
 
-	err = queue_db_prepare(q, "SELECT sha256 FROM pages WHERE material_id = ?1 ORDER BY ord",
+	err = queue_db_prepare(q,
+			       "SELECT file_name, size, sha256, uploaded FROM pages "
+			       "WHERE material_id = ?1 ORDER BY ord",
 			       &st);
 	if (err)
 		return err;
 	err = queue_db_bind_int(q, st, 1, mat_id);
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (n < sizeof(m->sha256) / sizeof(m->sha256[0]))
-			err = queue_db_text(q, st, 0, m->sha256[n], sizeof(m->sha256[n]));
-		n++;
+		if (n == QUEUE_MAX_PAGES) {
+			err = queue_fail(q, KERR_CORRUPT, "a stored material has over %d pages",
+					 QUEUE_MAX_PAGES);
+			break;
+		}
+		pg = realloc(m->pages, (n + 1) * sizeof(*m->pages));
+		if (!pg) {
+			err = queue_fail(q, KERR_NOMEM, "out of memory");
+			break;
+		}
+		m->pages = pg;
+		pg = &m->pages[n++];
+		memset(pg, 0, sizeof(*pg));
+		m->n_pages = n;
+		err = queue_db_text(q, st, 0, pg->file_name, sizeof(pg->file_name));
+		pg->size = sqlite3_column_int64(st, 1);
+		if (!err)
+			err = queue_db_text(q, st, 2, pg->sha256, sizeof(pg->sha256));
+		pg->uploaded = sqlite3_column_int(st, 3) != 0;
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = queue_db_err(q, rc, "read pages");
-	if (!err)
-		m->n_pages = n;
 	sqlite3_finalize(st);
 	return err;
 }
@@ -544,42 +561,31 @@ out:
 	return err;
 }
 
-enum kerr queue_case_get(struct queue *q, const char *case_no_or_query_code,
-			 struct queue_case_rec **ret)
+/* One case by case number, query code or row id (0: none); the others are "" when unused. */
+static enum kerr case_read(struct queue *q, const char *case_no_or_query_code, const char *code,
+			   int64_t id, struct queue_case_rec **ret)
 {
-	char code[QUEUE_QUERY_CODE_LEN + 1] = "";
 	struct queue_case_rec *r = NULL;
 	sqlite3_stmt *st = NULL;
 	enum kerr err;
-	size_t n;
 	int rc;
 
-	if (!case_no_or_query_code || !case_no_or_query_code[0] ||
-	    strlen(case_no_or_query_code) >= sizeof(r->case_no))
-		return queue_fail(q, KERR_INVAL, "no case number or query code");
-	/* Residents type the query code in either case; the codes themselves are upper case. */
-	n = strlen(case_no_or_query_code);
-	if (n == QUEUE_QUERY_CODE_LEN) {
-		for (size_t i = 0; i <= n; i++) {
-			char ch = case_no_or_query_code[i];
-
-			code[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
-		}
-	}
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return queue_fail(q, KERR_NOMEM, "out of memory");
 	err = queue_db_prepare(q,
 			       "SELECT id, case_no, query_code, impl_code, item_name, case_kind, "
-			       "applicant_name, id_type, "
-			       "id_number, mobile, delivery, accepted_ms, clock_trusted, "
-			       "promised_date, with_gaps, "
-			       "platform_no FROM cases WHERE case_no = ?1 OR query_code = ?2",
+			       "applicant_name, id_type, id_number, mobile, delivery, accepted_ms, "
+			       "clock_trusted, promised_date, with_gaps, platform_no, sex, birth, "
+			       "address, mail_address, region_code "
+			       "FROM cases WHERE case_no = ?1 OR query_code = ?2 OR id = ?3",
 			       &st);
 	if (!err)
 		err = queue_db_bind_text(q, st, 1, case_no_or_query_code);
 	if (!err)
 		err = queue_db_bind_text(q, st, 2, code);
+	if (!err)
+		err = queue_db_bind_int(q, st, 3, id);
 	if (err)
 		goto fail;
 	rc = sqlite3_step(st);
@@ -616,6 +622,17 @@ enum kerr queue_case_get(struct queue *q, const char *case_no_or_query_code,
 	r->with_gaps = sqlite3_column_int(st, 14) != 0;
 	if (!err)
 		err = queue_db_text(q, st, 15, r->platform_no, sizeof(r->platform_no));
+	if (!err)
+		err = queue_field_get(q, st, 16, r->sex, sizeof(r->sex));
+	if (!err)
+		err = queue_field_get(q, st, 17, r->birth, sizeof(r->birth));
+	if (!err)
+		err = queue_field_get(q, st, 18, r->address, sizeof(r->address));
+	if (!err)
+		err = queue_field_get(q, st, 19, r->mail_address, sizeof(r->mail_address));
+	if (!err)
+		err = queue_db_text(q, st, 20, r->region_code, sizeof(r->region_code));
+	r->id = sqlite3_column_int64(st, 0);
 	/* Materials are never changed once written, so reading them after the case row, outside one
 	 * snapshot, is safe. */
 	if (!err)
@@ -632,11 +649,41 @@ fail:
 	return err;
 }
 
+enum kerr queue_case_get(struct queue *q, const char *case_no_or_query_code,
+			 struct queue_case_rec **ret)
+{
+	char code[QUEUE_QUERY_CODE_LEN + 1] = "";
+	size_t n;
+
+	if (!case_no_or_query_code || !case_no_or_query_code[0] ||
+	    strlen(case_no_or_query_code) >= sizeof((*ret)->case_no))
+		return queue_fail(q, KERR_INVAL, "no case number or query code");
+	/* Residents type the query code in either case; the codes themselves are upper case. */
+	n = strlen(case_no_or_query_code);
+	if (n == QUEUE_QUERY_CODE_LEN) {
+		for (size_t i = 0; i <= n; i++) {
+			char ch = case_no_or_query_code[i];
+
+			code[i] = (char)(ch >= 'a' && ch <= 'z' ? ch - 'a' + 'A' : ch);
+		}
+	}
+	return case_read(q, case_no_or_query_code, code, 0, ret);
+}
+
+enum kerr queue_case_get_by_id(struct queue *q, int64_t id, struct queue_case_rec **ret)
+{
+	if (id <= 0)
+		return queue_fail(q, KERR_INVAL, "no case id");
+	return case_read(q, "", "", id, ret);
+}
+
 void queue_case_rec_free(struct queue_case_rec *r)
 {
 	if (!r)
 		return;
 	if (r->materials) {
+		for (size_t i = 0; i < r->n_materials; i++)
+			free(r->materials[i].pages);
 		explicit_bzero(r->materials, r->n_materials * sizeof(*r->materials));
 		free(r->materials);
 	}

@@ -235,6 +235,21 @@ fail_closed:
 	return err;
 }
 
+enum kerr queue_file_open_read(struct queue *q, const char *name, int *ret_fd)
+{
+	bool tmp;
+	int fd;
+
+	/* Only names this store makes: a name from a damaged row must not reach outside scans/. */
+	if (!queue_id_is_scan_name(name, &tmp) || tmp)
+		return queue_fail(q, KERR_CORRUPT, "stored scan name is malformed");
+	fd = openat(q->scans_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return os_fail(q, errno, "open scan %s", name);
+	*ret_fd = fd;
+	return KERR_OK;
+}
+
 enum kerr queue_file_sync_scans(struct queue *q)
 {
 	if (fsync(q->scans_fd) != 0)

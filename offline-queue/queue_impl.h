@@ -80,6 +80,8 @@ enum kerr queue_file_check_sqlite(struct queue *q, const char *path);
  * call queue_file_sync_scans() once after a batch. */
 enum kerr queue_file_put(struct queue *q, const char *name, const unsigned char *data, size_t len);
 enum kerr queue_file_sync_scans(struct queue *q);
+/* Opens scans/name for reading; *ret_fd is the caller's. */
+enum kerr queue_file_open_read(struct queue *q, const char *name, int *ret_fd);
 /* Removes scans/name; a missing file is not an error. */
 enum kerr queue_file_remove(struct queue *q, const char *name);
 /* Removes scans/name on a path that is already failing: best effort, and the message of the first

@@ -107,6 +107,17 @@ static const struct step steps[] = {
 	     ") STRICT;"
 	     "CREATE INDEX outbox_due ON outbox (state, next_attempt_ms);"
 	     "CREATE INDEX materials_case ON materials (case_id);" },
+	/* The uplink (docs/uplink.md): which pages the platform holds whole, when an entry was
+	 * acknowledged and under which platform reference, and the platform's view of each case for
+	 * 进度查询 when the terminal is offline. next_attempt_ms is on the monotonic clock. */
+	{ 2, "ALTER TABLE pages ADD COLUMN uploaded INTEGER NOT NULL DEFAULT 0"
+	     "  CHECK (uploaded IN (0, 1));"
+	     "ALTER TABLE outbox ADD COLUMN acked_ms INTEGER;"
+	     "ALTER TABLE outbox ADD COLUMN remote_ref TEXT;"
+	     "ALTER TABLE cases ADD COLUMN remote_status TEXT;"
+	     "ALTER TABLE cases ADD COLUMN remote_status_text TEXT;"
+	     "ALTER TABLE cases ADD COLUMN remote_promised_date TEXT;"
+	     "ALTER TABLE cases ADD COLUMN remote_checked_ms INTEGER;" },
 };
 
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))

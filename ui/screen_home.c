@@ -16,7 +16,8 @@ void ui_screen_home(struct ui_frame *f, const struct ui_theme *t, const struct u
 	grid.h -= t->gap;
 	tw = (grid.w - (cols - 1) * t->gap * 2) / cols;
 	th = rows ? (grid.h - (rows - 1) * t->gap * 2) / rows : 0;
-	if (th > grid.h * 2 / 3)
+	/* Two tiles alone would be needlessly tall; three in a row need the height for their text. */
+	if (n_tiles < 3 && th > grid.h * 2 / 3)
 		th = grid.h * 2 / 3;
 	for (size_t i = 0; i < n_tiles; i++) {
 		int col = (int)i % cols, row = (int)i / cols;
@@ -28,7 +29,9 @@ void ui_screen_home(struct ui_frame *f, const struct ui_theme *t, const struct u
 		if (!tiles[i].enabled)
 			fill = t->disabled, fg = t->on_disabled;
 		ui_draw_box(f, b, fill, i == 0 ? fill : t->border, i == 0 ? 0 : 3, t->radius * 2);
-		ui_text_left(f, ui_rect_cut_top(&in, in.h / 2), tiles[i].label, t->title_px, true, fg);
+		/* The label takes what its font needs, the rest is for the description to wrap in: three
+		 * tiles side by side in elder mode leave little width. */
+		ui_text_left(f, ui_rect_cut_top(&in, t->title_px * 2), tiles[i].label, t->title_px, true, fg);
 		if (tiles[i].sub)
 			ui_text_block(f, t, in, in.x, in.y, in.w, tiles[i].sub, t->body_px, false, fg, true);
 		ui_add_hit(f, b, UI_ACT_TILE, (int)i, tiles[i].enabled, ui_arena_printf(f->arena, "tile.%zu", i));

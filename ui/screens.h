@@ -114,4 +114,19 @@ void ui_screen_eval(struct ui_frame *f, const struct ui_theme *t, const struct u
 void ui_screen_reasons(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
 		       const char *const *reasons, size_t n, uint32_t selected, const char *text, bool named);
 
+/* 进度查询, asking: a card on the reader (left), or the query code on a keyboard of the code's own alphabet
+ * (right). hint is a line under the box; invalid marks it an error. */
+void ui_screen_query(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c, const char *code,
+		     const char *hint, bool invalid);
+
+struct ui_progress_row {
+	const char *title;    /* the item */
+	const char *number;   /* case numbers */
+	const char *status;   /* where it stands, in words */
+	const char *deadline; /* promised completion, with "即将到期" or "已超期" in words */
+	enum ui_check kind;   /* OK done, MISSING near or past the promised date, INFO otherwise */
+};
+/* 进度查询, the answer: an optional notice (offline, still asking), then one card per case. */
+void ui_screen_progress(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
+			const char *notice, const struct ui_progress_row *rows, size_t n);
 #endif

@@ -236,6 +236,18 @@ void ui_letter_keyboard(struct ui_frame *f, const struct ui_theme *t, struct ui_
 	ui_button(f, t, last, "退格", UI_BTN_SECONDARY, true, UI_ACT_KEY, UI_KEYCODE_BACKSPACE, "key.backspace");
 }
 
+void ui_code_keyboard(struct ui_frame *f, const struct ui_theme *t, struct ui_rect r)
+{
+	static const char *const rows[] = { "23456789", "ABCDEFGH", "JKMNPQRS", "TUVWXYZ" };
+	int gap = t->gap / 2, kh = (r.h - 4 * gap) / 5;
+	struct ui_rect last = { r.x, r.y + 4 * (kh + gap), (r.w - gap) / 2, kh };
+
+	key_grid(f, t, (struct ui_rect){ r.x, r.y, r.w, 4 * kh + 3 * gap }, rows, 4);
+	ui_button(f, t, last, "清空", UI_BTN_SECONDARY, true, UI_ACT_KEY, UI_KEYCODE_CLEAR, "key.clear");
+	last.x += last.w + gap;
+	ui_button(f, t, last, "退格", UI_BTN_SECONDARY, true, UI_ACT_KEY, UI_KEYCODE_BACKSPACE, "key.backspace");
+}
+
 void ui_input_box(struct ui_frame *f, const struct ui_theme *t, struct ui_rect r, const char *value,
 		  const char *hint, bool invalid)
 {

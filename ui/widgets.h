@@ -80,6 +80,8 @@ void ui_chrome_finish(struct ui_frame *f, const struct ui_theme *t, const struct
 
 /* A digit pad (3x4: 1-9, 清空, 0, 退格) in r. */
 void ui_digit_pad(struct ui_frame *f, const struct ui_theme *t, struct ui_rect r);
+/* The query code's keyboard: 2-9 and the letters without I, L and O (the codes never use them), 退格, 清空. */
+void ui_code_keyboard(struct ui_frame *f, const struct ui_theme *t, struct ui_rect r);
 /* A letter keyboard (A-Z in QWERTY rows, 退格, 清空) in r. */
 void ui_letter_keyboard(struct ui_frame *f, const struct ui_theme *t, struct ui_rect r);
 /* A framed input box showing value (or the grey hint when empty). */

@@ -505,11 +505,11 @@ static void test_pages_on_disk(void **state)
 
 	/* The record carries the same digests. */
 	sha256_hex(page_a, sizeof(page_a), hex);
-	assert_string_equal(r->materials[0].sha256[0], hex);
+	assert_string_equal(r->materials[0].pages[0].sha256, hex);
 	sha256_hex(page_b, sizeof(page_b), hex);
-	assert_string_equal(r->materials[0].sha256[1], hex);
+	assert_string_equal(r->materials[0].pages[1].sha256, hex);
 	sha256_hex(page_c, sizeof(page_c), hex);
-	assert_string_equal(r->materials[1].sha256[0], hex);
+	assert_string_equal(r->materials[1].pages[0].sha256, hex);
 	queue_case_rec_free(r);
 }
 
