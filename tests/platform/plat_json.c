@@ -297,8 +297,9 @@ bool plat_json_case(json_t *root, const char *terminal, struct plat_json_err *er
 	case_no = plat_json_str(root, "case_no");
 	if (strncmp(case_no, terminal, tl) != 0)
 		return invalid(err, "case_no", "must start with the terminal id %s", terminal);
-	if (!is_digits(case_no + tl, 12))
-		return invalid(err, "case_no", "must be the terminal id, YYYYMMDD and 4 digits");
+	/* <NNNN> is at least 4 digits: a busy day goes on to 10000 and beyond within the 39 characters. */
+	if (strlen(case_no + tl) < 12 || !is_digits(case_no + tl, strlen(case_no + tl)))
+		return invalid(err, "case_no", "must be the terminal id, YYYYMMDD and at least 4 digits");
 	memcpy(day, case_no + tl, 8);
 	day[8] = 0;
 	if (!plat_json_date_ok(day))
