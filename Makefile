@@ -9,6 +9,8 @@ CFLAGS ?= -O2 -g
 
 PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl
 TEST_PKGS := cmocka
+# The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
+PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 ALL_CFLAGS = -std=gnu11 -I. $(WARN) $(CFLAGS) -MMD -MP $(PKG_CFLAGS)
@@ -22,6 +24,7 @@ endif
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
 LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
 TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
+PLAT_LIBS = $(shell pkg-config --libs $(PLAT_PKGS)) -lpthread
 
 LIB_SRC := $(wildcard common/*.c drivers/*.c offline-queue/*.c ui/*.c ui/sdl/*.c) \
 	$(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
@@ -34,6 +37,11 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
 KIOSK := $(O)/kiosk/kiosk
+PLATFORM := $(O)/tests/platform/platform
+PLAT_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tests/platform/*.c))
+COMMON_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard common/*.c))
+# The request-body checks of the platform, shared with their unit test and fuzz target.
+PLAT_JSON_OBJ := $(O)/tests/platform/plat_json.o
 
 # Quiet by default, as kernel-style builds are; V=1 prints every command.
 ifeq ($(V),1)
@@ -45,7 +53,7 @@ endif
 .PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
 .DEFAULT_GOAL := all
 
-all: $(KIOSK)
+all: $(KIOSK) $(PLATFORM)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -60,13 +68,25 @@ $(KIOSK): $(O)/kiosk/main.o $(O)/libkiosk.a
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Journey and golden tests run the kiosk binary itself.
-$(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
+# The platform is its own program: common/ and its own files only, so it meets the terminal's client code
+# through docs/uplink.md alone.
+$(PLAT_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(PLAT_PKGS))
 
+$(PLATFORM): $(PLAT_OBJ) $(COMMON_OBJ)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PLAT_LIBS)
+
+# Journey and golden tests run the kiosk binary itself; the platform test runs the platform.
+$(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
+$(O)/tests/unit/test_platform: $(PLATFORM)
+$(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
+
+# Object prerequisites (the platform's checks) are linked in too.
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
+		-DPLATFORM_BIN='"$(abspath $(PLATFORM))"' -o $@ $< $(filter %.o,$^) \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Fuzz targets replay their corpus under `make check`; `make fuzz` runs them with libFuzzer.
@@ -74,7 +94,7 @@ $(O)/tests/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  FUZZ    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -DCORPUS_DIR='"$(CURDIR)/tests/fuzz/corpus/$*"' -o $@ $< tests/fuzz/replay.c \
-		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
+		$(filter %.o,$^) $(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
 
 BARE := $(O)/bench/bare_home
 $(BARE): bench/bare_home.c
@@ -97,7 +117,7 @@ run: deps-build
 	@$(MAKE) --no-print-directory all
 	$(KIOSK) --config assets/kiosk.conf --data $(O)/run-data --dev $(RUN_ARGS)
 
-build-tests: $(KIOSK) $(TEST_BIN) $(FUZZ_BIN)
+build-tests: $(KIOSK) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN)
 
 # Every test, headless. Ends with "N passed, N failed".
 check: deps-check
@@ -115,7 +135,7 @@ fuzz: deps-check
 	@mkdir -p $(O)/fuzz
 	@for f in $(FUZZ_SRC); do n=$$(basename $$f .c); \
 		$(FUZZ_CC) -std=gnu11 -I. -g -O1 -fsanitize=fuzzer,address,undefined $(PKG_CFLAGS) -o $(O)/fuzz/$$n $$f \
-			$(LIB_SRC) $(LIBS) || exit 1; \
+			$(LIB_SRC) tests/platform/plat_json.c $(LIBS) || exit 1; \
 		mkdir -p $(O)/fuzz/$$n.corpus; \
 		$(O)/fuzz/$$n -max_total_time=$${FUZZ_SECONDS:-60} $(O)/fuzz/$$n.corpus tests/fuzz/corpus/$${n#fuzz_} || exit 1; \
 	done
@@ -134,4 +154,4 @@ install: all
 clean:
 	rm -rf $(O)
 
--include $(LIB_OBJ:.o=.d) $(O)/kiosk/main.d
+-include $(LIB_OBJ:.o=.d) $(PLAT_OBJ:.o=.d) $(O)/kiosk/main.d

@@ -16,6 +16,8 @@ check "drivers" "kiosk/|ui/|offline-queue/"
 check "offline-queue" "kiosk/|ui/|drivers/"
 check "ui" "kiosk/|drivers/|offline-queue/"
 check "common drivers offline-queue kiosk" "SDL"
+# The reference platform is an independent implementation of docs/uplink.md: it shares only common/.
+check "tests/platform" "kiosk/|ui/|drivers/|offline-queue/"
 for f in $(grep -rlE '#include [<"]SDL' ui 2>/dev/null); do
 	case "$f" in ui/sdl/*) ;; *) echo "layering: $f includes SDL outside ui/sdl/"; bad=1 ;; esac
 done
