@@ -13,89 +13,98 @@
 
 /* The code's alphabet (queue_id.c): digits 2-9 and the letters without I, L and
  * O. */
-static bool code_char(int c) {
-  return (c >= '2' && c <= '9') ||
-         (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O');
+static bool code_char(int c)
+{
+	return (c >= '2' && c <= '9') || (c >= 'A' && c <= 'Z' && c != 'I' && c != 'L' && c != 'O');
 }
 
-void enter_query(struct kiosk *k) {
-  enum kerr e;
+void enter_query(struct kiosk *k)
+{
+	enum kerr e;
 
-  k->session.edit[0] = 0;
-  e = k->dev[DEV_IDCARD] ? idcard_enable(k->dev[DEV_IDCARD], true)
-                         : KERR_NO_DEVICE;
-  if (e != KERR_OK)
-    log_warn("idcard: cannot start reading: %s", kerr_str(e));
+	k->session.edit[0] = 0;
+	e = k->dev[DEV_IDCARD] ? idcard_enable(k->dev[DEV_IDCARD], true) : KERR_NO_DEVICE;
+	if (e != KERR_OK)
+		log_warn("idcard: cannot start reading: %s", kerr_str(e));
 }
 
-void exit_query(struct kiosk *k) {
-  if (k->dev[DEV_IDCARD])
-    idcard_enable(k->dev[DEV_IDCARD], false);
+void exit_query(struct kiosk *k)
+{
+	if (k->dev[DEV_IDCARD])
+		idcard_enable(k->dev[DEV_IDCARD], false);
 }
 
-bool guard_tile_query(struct kiosk *k, int arg) { return arg == 2 && k->queue; }
-
-bool guard_code_complete(struct kiosk *k, int arg) {
-  (void)arg;
-  return strlen(k->session.edit) == 8;
+bool guard_tile_query(struct kiosk *k, int arg)
+{
+	return arg == 2 && k->queue;
 }
 
-void act_code_key(struct kiosk *k, int arg) {
-  struct session *s = &k->session;
-  size_t n = strlen(s->edit);
-
-  k->banner[0] = 0;
-  if (arg >= 'a' && arg <= 'z')
-    arg -= 'a' - 'A';
-  if (arg == UI_KEYCODE_BACKSPACE) {
-    if (n)
-      s->edit[n - 1] = 0;
-  } else if (arg == UI_KEYCODE_CLEAR) {
-    s->edit[0] = 0;
-  } else if (code_char(arg) && n < 8) {
-    s->edit[n] = (char)arg;
-    s->edit[n + 1] = 0;
-  }
+bool guard_code_complete(struct kiosk *k, int arg)
+{
+	(void)arg;
+	return strlen(k->session.edit) == 8;
 }
 
-void act_code_incomplete(struct kiosk *k, int arg) {
-  (void)arg;
-  snprintf(k->banner, sizeof(k->banner), "查询码是8位，请对照回执输入完整。");
-  k->banner_error = true;
-  k->dirty = true;
+void act_code_key(struct kiosk *k, int arg)
+{
+	struct session *s = &k->session;
+	size_t n = strlen(s->edit);
+
+	k->banner[0] = 0;
+	if (arg >= 'a' && arg <= 'z')
+		arg -= 'a' - 'A';
+	if (arg == UI_KEYCODE_BACKSPACE) {
+		if (n)
+			s->edit[n - 1] = 0;
+	} else if (arg == UI_KEYCODE_CLEAR) {
+		s->edit[0] = 0;
+	} else if (code_char(arg) && n < 8) {
+		s->edit[n] = (char)arg;
+		s->edit[n + 1] = 0;
+	}
 }
 
-static void ask(struct kiosk *k, const char *code, const char *id_type,
-                const char *id_number) {
-  struct progress *p = &k->session.progress;
-  enum kerr e;
-
-  e = progress_local(k, code, id_type, id_number, p);
-  if (e)
-    log_err("progress: cannot read this terminal's cases: %s", kerr_str(e));
-  if (k->uplink &&
-      uplink_query(k->uplink, code, id_type, id_number) == KERR_OK) {
-    p->asked = true;
-    k->query_waiting = true;
-  }
-  log_info("progress: %zu case(s) on this terminal%s", p->n,
-           p->asked ? "; asking the platform" : "");
+void act_code_incomplete(struct kiosk *k, int arg)
+{
+	(void)arg;
+	snprintf(k->banner, sizeof(k->banner), "查询码是8位，请对照回执输入完整。");
+	k->banner_error = true;
+	k->dirty = true;
 }
 
-void act_query_code(struct kiosk *k, int arg) {
-  (void)arg;
-  ask(k, k->session.edit, NULL, NULL);
+static void ask(struct kiosk *k, const char *code, const char *id_type, const char *id_number)
+{
+	struct progress *p = &k->session.progress;
+	enum kerr e;
+
+	e = progress_local(k, code, id_type, id_number, p);
+	if (e)
+		log_err("progress: cannot read this terminal's cases: %s", kerr_str(e));
+	if (k->uplink && uplink_query(k->uplink, code, id_type, id_number) == KERR_OK) {
+		p->asked = true;
+		k->query_waiting = true;
+	}
+	log_info("progress: %zu case(s) on this terminal%s", p->n,
+		 p->asked ? "; asking the platform" : "");
 }
 
-void act_query_card(struct kiosk *k, int arg) {
-  (void)arg;
-  ask(k, NULL, cases_id_type(&k->session.card), k->session.card.id_number);
+void act_query_code(struct kiosk *k, int arg)
+{
+	(void)arg;
+	ask(k, k->session.edit, NULL, NULL);
 }
 
-void act_query_done(struct kiosk *k, int arg) {
-  (void)arg;
-  progress_merge(&k->session.progress, &k->query_reply, k->query_err,
-                 clock_wall_ms(&k->clock));
-  explicit_bzero(&k->query_reply, sizeof(k->query_reply));
-  k->dirty = true;
+void act_query_card(struct kiosk *k, int arg)
+{
+	(void)arg;
+	ask(k, NULL, cases_id_type(&k->session.card), k->session.card.id_number);
+}
+
+void act_query_done(struct kiosk *k, int arg)
+{
+	(void)arg;
+	progress_merge(&k->session.progress, &k->query_reply, k->query_err,
+		       clock_wall_ms(&k->clock));
+	explicit_bzero(&k->query_reply, sizeof(k->query_reply));
+	k->dirty = true;
 }

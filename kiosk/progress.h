@@ -1,5 +1,5 @@
-/* 进度查询: what the terminal knows of a resident's cases at once (its own store, and what the platform
- * last said), merged with the platform's answer when it comes. */
+/* 进度查询: what the terminal knows of a resident's cases at once (its own store, and what the
+ * platform last said), merged with the platform's answer when it comes. */
 #ifndef KIOSK_PROGRESS_H
 #define KIOSK_PROGRESS_H
 
@@ -12,39 +12,46 @@
 
 #define PROGRESS_MAX 6
 
-enum progress_urgency { PROGRESS_NONE, PROGRESS_OPEN, PROGRESS_NEAR, PROGRESS_OVERDUE, PROGRESS_DONE };
+enum progress_urgency {
+	PROGRESS_NONE,
+	PROGRESS_OPEN,
+	PROGRESS_NEAR,
+	PROGRESS_OVERDUE,
+	PROGRESS_DONE
+};
 
 struct progress_row {
 	char item_name[256];
 	char case_no[40];
 	char platform_no[64];
-	char status[24];        /* the platform's word, "" when it never said */
+	char status[24]; /* the platform's word, "" when it never said */
 	char status_text[256];
-	char local_state[96];   /* this terminal's delivery of the case, "" for another channel's */
+	char local_state[96]; /* this terminal's delivery of the case, "" for another channel's */
 	char promised_date[9];
-	int64_t checked_ms;     /* when the platform's state was read; 0 never */
+	int64_t checked_ms; /* when the platform's state was read; 0 never */
 };
 
 struct progress {
 	size_t n;
 	struct progress_row rows[PROGRESS_MAX];
-	bool asked;      /* the platform was asked */
+	bool asked; /* the platform was asked */
 	bool answered;
-	enum kerr err;   /* of the answer */
+	enum kerr err; /* of the answer */
 };
 
 struct kiosk;
 
 /* The terminal's own records: by query code (id_number NULL) or by card. */
-enum kerr progress_local(struct kiosk *k, const char *code, const char *id_type, const char *id_number,
-			 struct progress *p);
+enum kerr progress_local(struct kiosk *k, const char *code, const char *id_type,
+			 const char *id_number, struct progress *p);
 /* Folds the platform's answer in. */
-void progress_merge(struct progress *p, const struct uplink_query_reply *rep, enum kerr err, int64_t now_wall_ms);
+void progress_merge(struct progress *p, const struct uplink_query_reply *rep, enum kerr err,
+		    int64_t now_wall_ms);
 
-/* How near the promised date is on day today (YYYYMMDD), in working days; *ret_days is the working days
- * left (negative: calendar days past). */
-enum progress_urgency progress_urgency(const struct progress_row *r, int today, const char *holidays,
-				       const char *workdays, int *ret_days);
+/* How near the promised date is on day today (YYYYMMDD), in working days; *ret_days is the working
+ * days left (negative: calendar days past). */
+enum progress_urgency progress_urgency(const struct progress_row *r, int today,
+				       const char *holidays, const char *workdays, int *ret_days);
 /* The platform's status word in Chinese, or NULL for a word this build does not know. */
 const char *progress_status_words(const char *status);
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Handles everything already queued (device events, control lines) without waiting. */
 static void drain(struct kiosk *k)
@@ -47,6 +48,46 @@ static void advance(struct kiosk *k, int64_t ms)
 		drain(k);
 		if (now >= end)
 			break;
+	}
+}
+
+static int64_t real_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* "sync [seconds]": lets the uplink work until the outbox is empty and no 进度查询 is out. The worker runs
+ * on real time against a real server; the virtual clock jumps to each backoff's end, so a retry comes as
+ * soon as the exchange before it has failed. Gives up after seconds of real time (30 by default). */
+static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_t errlen)
+{
+	int64_t give_up = real_ms() + (int64_t)(seconds > 0 ? seconds : 30) * 1000;
+	struct uplink_status st;
+
+	if (!k->uplink) {
+		snprintf(err, errlen, "sync needs platform.url in the configuration");
+		return KERR_INVAL;
+	}
+	for (;;) {
+		int64_t now = clock_now_ms(&k->clock);
+
+		uplink_get_status(k->uplink, &st);
+		if (!st.busy && st.next_due_ms > now && st.next_due_ms != INT64_MAX)
+			advance(k, st.next_due_ms - now);
+		uplink_kick(k->uplink);
+		(void)uplink_wait_round(k->uplink, give_up - real_ms() > 0 ? give_up - real_ms() : 1);
+		drain(k);
+		uplink_get_status(k->uplink, &st);
+		if (st.pending == 0 && !k->query_waiting)
+			return KERR_OK;
+		if (real_ms() >= give_up) {
+			snprintf(err, errlen, "the outbox still holds %lld entries after %d s (%s)", (long long)st.pending,
+				 seconds, st.last_error[0] ? st.last_error : "no error");
+			return KERR_BUSY;
+		}
 	}
 }
 
@@ -128,6 +169,11 @@ enum kerr script_line(struct kiosk *k, const char *line, char *err, size_t errle
 			return KERR_INVAL;
 		}
 		advance(k, atoll(a));
+	} else if (!strcmp(cmd, "sync")) {
+		enum kerr e = sync_until_empty(k, n >= 2 ? atoi(a) : 30, err, errlen);
+
+		if (e != KERR_OK)
+			return e;
 	} else if (!strcmp(cmd, "expect")) {
 		if (strcmp(a, flow_state_str(k->state)) != 0) {
 			snprintf(err, errlen, "expected state %s, the kiosk is in %s", a, flow_state_str(k->state));

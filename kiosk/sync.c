@@ -16,218 +16,231 @@
 
 #define KIOSK_VERSION "0.3.0"
 
-const char *sync_version(void) { return KIOSK_VERSION; }
+const char *sync_version(void)
+{
+	return KIOSK_VERSION;
+}
 
 /* On the worker's thread: the kiosk's own loader judges the platform's catalog,
  * touching nothing but its arguments. */
-static enum kerr check_catalog(void *ctx, const char *body, size_t len,
-                               char *version, size_t version_size, char *why,
-                               size_t why_size) {
-  struct catalog *c = NULL;
-  enum kerr e;
+static enum kerr check_catalog(void *ctx, const char *body, size_t len, char *version,
+			       size_t version_size, char *why, size_t why_size)
+{
+	struct catalog *c = NULL;
+	enum kerr e;
 
-  (void)ctx;
-  e = catalog_load_buffer(body, len, &c, why, why_size);
-  if (e == KERR_OK)
-    snprintf(version, version_size, "%s", c->version);
-  catalog_destroy(c);
-  return e;
+	(void)ctx;
+	e = catalog_load_buffer(body, len, &c, why, why_size);
+	if (e == KERR_OK)
+		snprintf(version, version_size, "%s", c->version);
+	catalog_destroy(c);
+	return e;
 }
 
 /* On the worker's thread: only wake the kiosk's loop, which reads the status
  * itself. */
-static void notify(void *ctx) {
-  struct kiosk *k = ctx;
-  struct kiosk_msg *m = calloc(1, sizeof(*m));
+static void notify(void *ctx)
+{
+	struct kiosk *k = ctx;
+	struct kiosk_msg *m = calloc(1, sizeof(*m));
 
-  if (!m)
-    return;
-  m->kind = KIOSK_MSG_UPLINK;
-  if (ui_sdl_wake(k->ui, m) != KERR_OK)
-    free(m);
+	if (!m)
+		return;
+	m->kind = KIOSK_MSG_UPLINK;
+	if (ui_sdl_wake(k->ui, m) != KERR_OK)
+		free(m);
 }
 
 /* "1,2,3,4,5": five codes, very satisfied first. */
-static enum kerr parse_scheme(const struct config *cfg,
-                              struct uplink_scheme *s) {
-  const char *p = cfg->eval_level_codes;
+static enum kerr parse_scheme(const struct config *cfg, struct uplink_scheme *s)
+{
+	const char *p = cfg->eval_level_codes;
 
-  memset(s, 0, sizeof(*s));
-  snprintf(s->name, sizeof(s->name), "%s", cfg->eval_scheme);
-  for (int i = 0; i < UPLINK_LEVELS; i++) {
-    size_t n = strcspn(p, ",");
+	memset(s, 0, sizeof(*s));
+	snprintf(s->name, sizeof(s->name), "%s", cfg->eval_scheme);
+	for (int i = 0; i < UPLINK_LEVELS; i++) {
+		size_t n = strcspn(p, ",");
 
-    if (n == 0 || n >= sizeof(s->codes[i]))
-      return KERR_INVAL;
-    memcpy(s->codes[i], p, n);
-    p += n;
-    if (i < UPLINK_LEVELS - 1) {
-      if (*p != ',')
-        return KERR_INVAL;
-      p++;
-    }
-  }
-  return *p ? KERR_INVAL : KERR_OK;
+		if (n == 0 || n >= sizeof(s->codes[i]))
+			return KERR_INVAL;
+		memcpy(s->codes[i], p, n);
+		p += n;
+		if (i < UPLINK_LEVELS - 1) {
+			if (*p != ',')
+				return KERR_INVAL;
+			p++;
+		}
+	}
+	return *p ? KERR_INVAL : KERR_OK;
 }
 
-void sync_start(struct kiosk *k) {
-  const struct config_platform *pc = &k->cfg.platform;
-  struct uplink_config uc;
-  enum kerr e;
+void sync_start(struct kiosk *k)
+{
+	const struct config_platform *pc = &k->cfg.platform;
+	struct uplink_config uc;
+	enum kerr e;
 
-  if (!pc->url[0]) {
-    log_info("uplink: no platform.url configured; cases stay queued on this "
-             "terminal");
-    return;
-  }
-  if (!k->queue) {
-    log_err("uplink: not started, the store is not open");
-    return;
-  }
-  uc = (struct uplink_config){
-      .url = pc->url,
-      .ca_file = pc->ca[0] ? pc->ca : NULL,
-      .cert_file = pc->cert[0] ? pc->cert : NULL,
-      .key_file = pc->key[0] ? pc->key : NULL,
-      .data_dir = k->opts.data_dir,
-      .terminal_id = k->cfg.terminal_id,
-      .software_version = KIOSK_VERSION,
-      .chunk_bytes = (size_t)pc->chunk_kb * 1024,
-      .batch = pc->batch,
-      .backoff_base_ms = pc->backoff_base_ms,
-      .backoff_cap_ms = (int64_t)pc->backoff_cap_s * 1000,
-      .heartbeat_ms = (int64_t)pc->heartbeat_s * 1000,
-      .catalog_ms = (int64_t)pc->catalog_s * 1000,
-      .catalog_version = k->catalog ? k->catalog->version : NULL,
-      .catalog_check = check_catalog,
-      .notify = notify,
-      .ctx = k,
-      .seed = k->opts.script_path ? 20261123 : 0,
-  };
-  if (parse_scheme(&k->cfg, &uc.scheme) != KERR_OK) {
-    log_err("uplink: eval.level_codes must be five codes separated by commas; "
-            "evaluations stay queued");
-    memset(uc.scheme.codes, 0, sizeof(uc.scheme.codes));
-  }
-  e = uplink_global_init();
-  if (!e)
-    e = uplink_start(&uc, &k->clock, &k->uplink);
-  if (e) {
-    log_err("uplink: cannot start: %s; cases stay queued", kerr_str(e));
-    k->uplink = NULL;
-    return;
-  }
-  log_info("uplink: syncing with %s", pc->url);
-  sync_report_health(k);
+	if (!pc->url[0]) {
+		log_info("uplink: no platform.url configured; cases stay queued on this "
+			 "terminal");
+		return;
+	}
+	if (!k->queue) {
+		log_err("uplink: not started, the store is not open");
+		return;
+	}
+	uc = (struct uplink_config){
+		.url = pc->url,
+		.ca_file = pc->ca[0] ? pc->ca : NULL,
+		.cert_file = pc->cert[0] ? pc->cert : NULL,
+		.key_file = pc->key[0] ? pc->key : NULL,
+		.data_dir = k->opts.data_dir,
+		.terminal_id = k->cfg.terminal_id,
+		.software_version = KIOSK_VERSION,
+		.chunk_bytes = (size_t)pc->chunk_kb * 1024,
+		.batch = pc->batch,
+		.backoff_base_ms = pc->backoff_base_ms,
+		.backoff_cap_ms = (int64_t)pc->backoff_cap_s * 1000,
+		.heartbeat_ms = (int64_t)pc->heartbeat_s * 1000,
+		.catalog_ms = (int64_t)pc->catalog_s * 1000,
+		.catalog_version = k->catalog ? k->catalog->version : NULL,
+		.catalog_check = check_catalog,
+		.notify = notify,
+		.ctx = k,
+		.seed = k->opts.script_path ? 20261123 : 0,
+	};
+	if (parse_scheme(&k->cfg, &uc.scheme) != KERR_OK) {
+		log_err("uplink: eval.level_codes must be five codes separated by commas; "
+			"evaluations stay queued");
+		memset(uc.scheme.codes, 0, sizeof(uc.scheme.codes));
+	}
+	e = uplink_global_init();
+	if (!e)
+		e = uplink_start(&uc, &k->clock, &k->uplink);
+	if (e) {
+		log_err("uplink: cannot start: %s; cases stay queued", kerr_str(e));
+		k->uplink = NULL;
+		return;
+	}
+	log_info("uplink: syncing with %s", pc->url);
+	sync_report_health(k);
 }
 
-void sync_stop(struct kiosk *k) {
-  uplink_stop(k->uplink);
-  k->uplink = NULL;
+void sync_stop(struct kiosk *k)
+{
+	uplink_stop(k->uplink);
+	k->uplink = NULL;
 }
 
-void sync_kick(struct kiosk *k) { uplink_kick(k->uplink); }
-
-static const char *health_word(const struct dev_status *s) {
-  switch (s->state) {
-  case DEV_STATE_ABSENT:
-    return "absent";
-  case DEV_STATE_FAULT:
-    switch (s->fault) {
-    case KERR_PAPER_OUT:
-      return "paper_out";
-    case KERR_COVER_OPEN:
-      return "cover_open";
-    case KERR_JAMMED:
-      return "jammed";
-    case KERR_NO_DEVICE:
-      return "offline";
-    default:
-      return "fault";
-    }
-  default:
-    return s->paper_near_end ? "paper_near_end" : "ok";
-  }
+void sync_kick(struct kiosk *k)
+{
+	uplink_kick(k->uplink);
 }
 
-void sync_report_health(struct kiosk *k) {
-  struct uplink_health h;
-  struct statvfs vfs;
-
-  if (!k->uplink)
-    return;
-  memset(&h, 0, sizeof(h));
-  for (int c = 0; c < DEV__COUNT && h.n_devices < UPLINK_MAX_DEVICES; c++) {
-    struct dev_status s = {.state = DEV_STATE_ABSENT};
-
-    if (k->dev[c])
-      dev_get_status(k->dev[c], &s);
-    snprintf(h.devices[h.n_devices].name, sizeof(h.devices[0].name), "%s",
-             dev_class_str((enum dev_class)c));
-    snprintf(h.devices[h.n_devices].state, sizeof(h.devices[0].state), "%s",
-             health_word(&s));
-    h.n_devices++;
-  }
-  h.free_mb = statvfs(k->opts.data_dir, &vfs) == 0
-                  ? (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize >> 20)
-                  : -1;
-  uplink_set_health(k->uplink, &h);
+static const char *health_word(const struct dev_status *s)
+{
+	switch (s->state) {
+	case DEV_STATE_ABSENT:
+		return "absent";
+	case DEV_STATE_FAULT:
+		switch (s->fault) {
+		case KERR_PAPER_OUT:
+			return "paper_out";
+		case KERR_COVER_OPEN:
+			return "cover_open";
+		case KERR_JAMMED:
+			return "jammed";
+		case KERR_NO_DEVICE:
+			return "offline";
+		default:
+			return "fault";
+		}
+	default:
+		return s->paper_near_end ? "paper_near_end" : "ok";
+	}
 }
 
-bool sync_clock_trusted(struct kiosk *k) {
-  struct uplink_status st;
+void sync_report_health(struct kiosk *k)
+{
+	struct uplink_health h;
+	struct statvfs vfs;
 
-  if (!k->uplink)
-    return false;
-  uplink_get_status(k->uplink, &st);
-  return st.clock_trusted;
+	if (!k->uplink)
+		return;
+	memset(&h, 0, sizeof(h));
+	for (int c = 0; c < DEV__COUNT && h.n_devices < UPLINK_MAX_DEVICES; c++) {
+		struct dev_status s = {.state = DEV_STATE_ABSENT};
+
+		if (k->dev[c])
+			dev_get_status(k->dev[c], &s);
+		snprintf(h.devices[h.n_devices].name, sizeof(h.devices[0].name), "%s",
+			 dev_class_str((enum dev_class)c));
+		snprintf(h.devices[h.n_devices].state, sizeof(h.devices[0].state), "%s",
+			 health_word(&s));
+		h.n_devices++;
+	}
+	h.free_mb = statvfs(k->opts.data_dir, &vfs) == 0
+			    ? (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize >> 20)
+			    : -1;
+	uplink_set_health(k->uplink, &h);
+}
+
+bool sync_clock_trusted(struct kiosk *k)
+{
+	struct uplink_status st;
+
+	if (!k->uplink)
+		return false;
+	uplink_get_status(k->uplink, &st);
+	return st.clock_trusted;
 }
 
 /* The platform's catalog replaces the running one only between residents, so
  * nobody's guide changes under their finger. */
-void sync_apply_catalog(struct kiosk *k) {
-  struct catalog *c = NULL;
-  char path[4096], err[256];
+void sync_apply_catalog(struct kiosk *k)
+{
+	struct catalog *c = NULL;
+	char path[4096], err[256];
 
-  if (k->catalog_pending == 0 || flow_states()[k->state].is_session)
-    return;
-  k->catalog_pending = 0;
-  snprintf(path, sizeof(path), "%s/%s", k->opts.data_dir, UPLINK_CATALOG_NAME);
-  if (catalog_load_file(path, &c, err, sizeof(err)) != KERR_OK) {
-    log_err("catalog: the platform's copy %s cannot be used: %s", path, err);
-    return;
-  }
-  log_info("catalog: now version %s from the platform (%zu items)", c->version,
-           c->n_items);
-  catalog_destroy(k->catalog);
-  k->catalog = c;
-  k->catalog_error[0] = '\0';
-  k->dirty = true;
+	if (k->catalog_pending == 0 || flow_states()[k->state].is_session)
+		return;
+	k->catalog_pending = 0;
+	snprintf(path, sizeof(path), "%s/%s", k->opts.data_dir, UPLINK_CATALOG_NAME);
+	if (catalog_load_file(path, &c, err, sizeof(err)) != KERR_OK) {
+		log_err("catalog: the platform's copy %s cannot be used: %s", path, err);
+		return;
+	}
+	log_info("catalog: now version %s from the platform (%zu items)", c->version, c->n_items);
+	catalog_destroy(k->catalog);
+	k->catalog = c;
+	k->catalog_error[0] = '\0';
+	k->dirty = true;
 }
 
-void sync_handle(struct kiosk *k) {
-  struct uplink_status st;
+void sync_handle(struct kiosk *k)
+{
+	struct uplink_status st;
 
-  if (!k->uplink)
-    return;
-  uplink_get_status(k->uplink, &st);
-  if (st.catalog_updates != k->catalog_updates_seen) {
-    k->catalog_updates_seen = st.catalog_updates;
-    k->catalog_pending = 1;
-  }
-  sync_apply_catalog(k);
-  if (k->online != st.online) {
-    k->online = st.online;
-    k->dirty = true;
-  }
-  if (k->query_waiting &&
-      uplink_query_take(k->uplink, &k->query_reply, &k->query_err)) {
-    k->query_waiting = false;
-    flow_dispatch(k, EV_QUERY_DONE, 0);
-  }
+	if (!k->uplink)
+		return;
+	uplink_get_status(k->uplink, &st);
+	if (st.catalog_updates != k->catalog_updates_seen) {
+		k->catalog_updates_seen = st.catalog_updates;
+		k->catalog_pending = 1;
+	}
+	sync_apply_catalog(k);
+	if (k->online != st.online) {
+		k->online = st.online;
+		k->dirty = true;
+	}
+	if (k->query_waiting && uplink_query_take(k->uplink, &k->query_reply, &k->query_err)) {
+		k->query_waiting = false;
+		flow_dispatch(k, EV_QUERY_DONE, 0);
+	}
 }
 
-const char *sync_catalog_path(const struct kiosk *k, char *buf, size_t size) {
-  snprintf(buf, size, "%s/%s", k->opts.data_dir, UPLINK_CATALOG_NAME);
-  return buf;
+const char *sync_catalog_path(const struct kiosk *k, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s/%s", k->opts.data_dir, UPLINK_CATALOG_NAME);
+	return buf;
 }

@@ -16,52 +16,50 @@
 struct uplink;
 
 struct uplink_config {
-  const char *url;       /* platform base URL; required */
-  const char *ca_file;   /* may be NULL: the system store */
-  const char *cert_file; /* per-terminal client certificate, or NULL */
-  const char *key_file;
-  const char *data_dir; /* the store's folder (queue_open) and where
-                           catalog.json goes */
-  const char *terminal_id;
-  const char *software_version;
-  struct uplink_scheme scheme; /* the province's evaluation codes */
-  size_t chunk_bytes;          /* page upload chunk; 0: 1 MiB */
-  int batch;                   /* entries per round; 0: 20 */
-  int64_t backoff_base_ms;     /* 0: 2,000 */
-  int64_t backoff_cap_ms;      /* 0: 300,000 */
-  int64_t heartbeat_ms;        /* 0: 60,000 */
-  int64_t catalog_ms;          /* 0: 3,600,000 */
-  const char *catalog_etag;    /* of the catalog in use, or NULL */
-  const char *catalog_version;
-  /* Checks a fetched catalog with the kiosk's own loader: KERR_OK and its
-   * version, or an error and why (English). Called on the worker's thread; must
-   * not touch kiosk state. */
-  enum kerr (*catalog_check)(void *ctx, const char *body, size_t len,
-                             char *version, size_t version_size, char *why,
-                             size_t why_size);
-  /* Something the screen may show changed (a query answered, a catalog stored,
-   * online or not); called on the worker's thread, so it must only wake the
-   * kiosk's loop. */
-  void (*notify)(void *ctx);
-  void *ctx;
-  uint64_t seed; /* non-zero: jitter from a fixed sequence (script runs); 0:
-                    OpenSSL */
+	const char *url;       /* platform base URL; required */
+	const char *ca_file;   /* may be NULL: the system store */
+	const char *cert_file; /* per-terminal client certificate, or NULL */
+	const char *key_file;
+	const char *data_dir; /* the store's folder (queue_open) and where
+				 catalog.json goes */
+	const char *terminal_id;
+	const char *software_version;
+	struct uplink_scheme scheme; /* the province's evaluation codes */
+	size_t chunk_bytes;	     /* page upload chunk; 0: 1 MiB */
+	int batch;		     /* entries per round; 0: 20 */
+	int64_t backoff_base_ms;     /* 0: 2,000 */
+	int64_t backoff_cap_ms;	     /* 0: 300,000 */
+	int64_t heartbeat_ms;	     /* 0: 60,000 */
+	int64_t catalog_ms;	     /* 0: 3,600,000 */
+	const char *catalog_etag;    /* of the catalog in use, or NULL */
+	const char *catalog_version;
+	/* Checks a fetched catalog with the kiosk's own loader: KERR_OK and its
+	 * version, or an error and why (English). Called on the worker's thread; must
+	 * not touch kiosk state. */
+	enum kerr (*catalog_check)(void *ctx, const char *body, size_t len, char *version,
+				   size_t version_size, char *why, size_t why_size);
+	/* Something the screen may show changed (a query answered, a catalog stored,
+	 * online or not); called on the worker's thread, so it must only wake the
+	 * kiosk's loop. */
+	void (*notify)(void *ctx);
+	void *ctx;
+	uint64_t seed; /* non-zero: jitter from a fixed sequence (script runs); 0:
+			  OpenSSL */
 };
 
 /* What the kiosk may show or report. */
 struct uplink_status {
-  bool online;          /* the last exchange reached the platform */
-  bool busy;            /* a round is running */
-  int64_t last_ok_ms;   /* wall clock of the last reply; 0: never */
-  char last_error[256]; /* of the last failure, "" after a success */
-  int64_t pending, rejected, acked;
-  bool clock_trusted;  /* the platform's clock agreed with ours at the last
-                          heartbeat */
-  unsigned rounds;     /* rounds finished so far */
-  int64_t next_due_ms; /* monotonic: when the worker next has something to do */
-  unsigned
-      catalog_updates; /* catalogs written to data_dir/catalog.json so far */
-  char catalog_version[72];
+	bool online;	      /* the last exchange reached the platform */
+	bool busy;	      /* a round is running */
+	int64_t last_ok_ms;   /* wall clock of the last reply; 0: never */
+	char last_error[256]; /* of the last failure, "" after a success */
+	int64_t pending, rejected, acked;
+	bool clock_trusted;	  /* the platform's clock agreed with ours at the last
+				     heartbeat */
+	unsigned rounds;	  /* rounds finished so far */
+	int64_t next_due_ms;	  /* monotonic: when the worker next has something to do */
+	unsigned catalog_updates; /* catalogs written to data_dir/catalog.json so far */
+	char catalog_version[72];
 };
 
 /* libcurl's process-wide set-up: once, from the main thread, before the first
@@ -73,7 +71,7 @@ enum kerr uplink_global_init(void);
  * scripted runs stay deterministic. Errors: KERR_INVAL (no URL), KERR_NOMEM,
  * and the store's errors. */
 enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
-                       struct uplink **ret);
+		       struct uplink **ret);
 /* Stops the worker (an exchange under way is finished or times out first) and
  * frees it. NULL is fine. */
 void uplink_stop(struct uplink *u);
@@ -92,12 +90,11 @@ enum kerr uplink_wait_round(struct uplink *u, int64_t timeout_ms);
 /* 进度查询 at the platform, answered on the worker's thread ahead of the
  * outbox: by query code (id_number NULL) or by card. A new query replaces one
  * not yet answered. */
-enum kerr uplink_query(struct uplink *u, const char *query_code,
-                       const char *id_type, const char *id_number);
+enum kerr uplink_query(struct uplink *u, const char *query_code, const char *id_type,
+		       const char *id_number);
 /* The answer once it came: true and *ret (and *ret_err: KERR_OK, KERR_NET
  * offline, KERR_PROTO a bad reply) exactly once per query; false while it is
  * outstanding. */
-bool uplink_query_take(struct uplink *u, struct uplink_query_reply *ret,
-                       enum kerr *ret_err);
+bool uplink_query_take(struct uplink *u, struct uplink_query_reply *ret, enum kerr *ret_err);
 
 #endif

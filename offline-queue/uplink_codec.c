@@ -15,585 +15,592 @@
 #include <time.h>
 
 static const char *const level_names[UPLINK_LEVELS] = {
-    "very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied",
+	"very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied",
 };
 
 /* The contract's words for material states (section 4), its own and not the
  * log's names. */
 static const char *const material_words[QUEUE_MAT__COUNT] = {
-    [QUEUE_MAT_RECEIVED] = "received",     [QUEUE_MAT_MISSING] = "missing",
-    [QUEUE_MAT_COMMITMENT] = "commitment", [QUEUE_MAT_ECERT] = "ecert",
-    [QUEUE_MAT_OPTIONAL] = "optional",
+	[QUEUE_MAT_RECEIVED] = "received",     [QUEUE_MAT_MISSING] = "missing",
+	[QUEUE_MAT_COMMITMENT] = "commitment", [QUEUE_MAT_ECERT] = "ecert",
+	[QUEUE_MAT_OPTIONAL] = "optional",
 };
 
-void uplink_time_str(int64_t wall_ms, char ret[32]) {
-  int y, mo, d, h, mi, s, wd;
+void uplink_time_str(int64_t wall_ms, char ret[32])
+{
+	int y, mo, d, h, mi, s, wd;
 
-  clock_local(wall_ms, &y, &mo, &d, &h, &mi, &s, &wd);
-  snprintf(ret, 32, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, mo, d, h, mi, s);
+	clock_local(wall_ms, &y, &mo, &d, &h, &mi, &s, &wd);
+	snprintf(ret, 32, "%04d-%02d-%02dT%02d:%02d:%02d+08:00", y, mo, d, h, mi, s);
 }
 
 /* Building: every json_object_set_new() result is checked through one flag, so
  * a failed allocation anywhere makes the whole body fail rather than go out
  * with a field missing. */
 struct build {
-  bool failed;
+	bool failed;
 };
 
-static void put(struct build *b, json_t *obj, const char *key, json_t *v) {
-  if (!v || !obj || json_object_set_new(obj, key, v) != 0)
-    b->failed = true;
+static void put(struct build *b, json_t *obj, const char *key, json_t *v)
+{
+	if (!v || !obj || json_object_set_new(obj, key, v) != 0)
+		b->failed = true;
 }
 
 /* A string field, left out when empty: the contract says "may be absent" for
  * optional ones. */
-static void put_str(struct build *b, json_t *obj, const char *key,
-                    const char *v) {
-  if (v && v[0])
-    put(b, obj, key, json_string(v));
+static void put_str(struct build *b, json_t *obj, const char *key, const char *v)
+{
+	if (v && v[0])
+		put(b, obj, key, json_string(v));
 }
 
-static void put_time(struct build *b, json_t *obj, const char *ms_key,
-                     const char *at_key, int64_t ms) {
-  char at[32];
+static void put_time(struct build *b, json_t *obj, const char *ms_key, const char *at_key,
+		     int64_t ms)
+{
+	char at[32];
 
-  uplink_time_str(ms, at);
-  put(b, obj, ms_key, json_integer(ms));
-  put(b, obj, at_key, json_string(at));
+	uplink_time_str(ms, at);
+	put(b, obj, ms_key, json_integer(ms));
+	put(b, obj, at_key, json_string(at));
 }
 
-static void append(struct build *b, json_t *arr, json_t *v) {
-  if (!v || !arr || json_array_append_new(arr, v) != 0)
-    b->failed = true;
+static void append(struct build *b, json_t *arr, json_t *v)
+{
+	if (!v || !arr || json_array_append_new(arr, v) != 0)
+		b->failed = true;
 }
 
-static enum kerr finish(struct build *b, json_t *root, char **ret) {
-  char *s = NULL;
+static enum kerr finish(struct build *b, json_t *root, char **ret)
+{
+	char *s = NULL;
 
-  if (!b->failed)
-    s = json_dumps(root, JSON_COMPACT);
-  json_decref(root);
-  if (!s)
-    return KERR_NOMEM;
-  *ret = s;
-  return KERR_OK;
+	if (!b->failed)
+		s = json_dumps(root, JSON_COMPACT);
+	json_decref(root);
+	if (!s)
+		return KERR_NOMEM;
+	*ret = s;
+	return KERR_OK;
 }
 
-void uplink_body_free(char *body) {
-  if (!body)
-    return;
-  explicit_bzero(body, strlen(body));
-  free(body);
+void uplink_body_free(char *body)
+{
+	if (!body)
+		return;
+	explicit_bzero(body, strlen(body));
+	free(body);
 }
 
-static json_t *material_json(struct build *b,
-                             const struct queue_material_rec *m, size_t ord) {
-  json_t *mo = json_object(), *pages = json_array();
+static json_t *material_json(struct build *b, const struct queue_material_rec *m, size_t ord)
+{
+	json_t *mo = json_object(), *pages = json_array();
 
-  put(b, mo, "ord", json_integer((json_int_t)ord));
-  put(b, mo, "code", json_string(m->code));
-  put(b, mo, "name", json_string(m->name));
-  put(b, mo, "status", json_string(material_words[m->status]));
-  for (size_t p = 0; m->status == QUEUE_MAT_RECEIVED && p < m->n_pages; p++) {
-    json_t *po = json_object();
+	put(b, mo, "ord", json_integer((json_int_t)ord));
+	put(b, mo, "code", json_string(m->code));
+	put(b, mo, "name", json_string(m->name));
+	put(b, mo, "status", json_string(material_words[m->status]));
+	for (size_t p = 0; m->status == QUEUE_MAT_RECEIVED && p < m->n_pages; p++) {
+		json_t *po = json_object();
 
-    put(b, po, "ord", json_integer((json_int_t)p + 1));
-    put(b, po, "size", json_integer(m->pages[p].size));
-    put(b, po, "sha256", json_string(m->pages[p].sha256));
-    append(b, pages, po);
-  }
-  put(b, mo, "pages", pages);
-  return mo;
+		put(b, po, "ord", json_integer((json_int_t)p + 1));
+		put(b, po, "size", json_integer(m->pages[p].size));
+		put(b, po, "sha256", json_string(m->pages[p].sha256));
+		append(b, pages, po);
+	}
+	put(b, mo, "pages", pages);
+	return mo;
 }
 
-enum kerr uplink_body_case(const struct queue_case_rec *c, char **ret) {
-  json_t *root = json_object(), *app = json_object(), *del = json_object(),
-         *mats = json_array();
-  struct build b = {false};
+enum kerr uplink_body_case(const struct queue_case_rec *c, char **ret)
+{
+	json_t *root = json_object(), *app = json_object(), *del = json_object(),
+	       *mats = json_array();
+	struct build b = {false};
 
-  for (size_t i = 0; i < c->n_materials; i++) {
-    const struct queue_material_rec *m = &c->materials[i];
+	for (size_t i = 0; i < c->n_materials; i++) {
+		const struct queue_material_rec *m = &c->materials[i];
 
-    if ((unsigned)m->status >= QUEUE_MAT__COUNT ||
-        (m->status == QUEUE_MAT_RECEIVED && (m->n_pages == 0 || !m->pages))) {
-      json_decref(root);
-      json_decref(app);
-      json_decref(del);
-      json_decref(mats);
-      return KERR_INVAL;
-    }
-  }
-  put(&b, root, "case_no", json_string(c->case_no));
-  put(&b, root, "query_code", json_string(c->query_code));
-  put(&b, root, "impl_code", json_string(c->impl_code));
-  put(&b, root, "item_name", json_string(c->item_name));
-  put(&b, root, "case_kind", json_integer(c->case_kind));
-  put(&b, root, "channel", json_string("5"));
-  put_str(&b, root, "region_code", c->region_code);
-  put_time(&b, root, "accepted_ms", "accepted_at", c->accepted_ms);
-  put(&b, root, "clock_trusted", json_boolean(c->clock_trusted));
-  put_str(&b, root, "promised_date", c->promised_date);
-  put(&b, root, "with_gaps", json_boolean(c->with_gaps));
-  put(&b, app, "name", json_string(c->applicant_name));
-  put(&b, app, "id_type", json_string(c->id_type));
-  put(&b, app, "id_number", json_string(c->id_number));
-  put_str(&b, app, "sex", c->sex);
-  put_str(&b, app, "birth", c->birth);
-  put_str(&b, app, "address", c->address);
-  put_str(&b, app, "mobile", c->mobile);
-  put(&b, root, "applicant", app);
-  put(&b, del, "method", json_string(c->delivery[0] ? c->delivery : "pickup"));
-  if (strcmp(c->delivery, "mail") == 0)
-    put_str(&b, del, "address", c->mail_address);
-  put(&b, root, "delivery", del);
-  for (size_t i = 0; i < c->n_materials; i++)
-    append(&b, mats, material_json(&b, &c->materials[i], i + 1));
-  put(&b, root, "materials", mats);
-  return finish(&b, root, ret);
+		if ((unsigned)m->status >= QUEUE_MAT__COUNT ||
+		    (m->status == QUEUE_MAT_RECEIVED && (m->n_pages == 0 || !m->pages))) {
+			json_decref(root);
+			json_decref(app);
+			json_decref(del);
+			json_decref(mats);
+			return KERR_INVAL;
+		}
+	}
+	put(&b, root, "case_no", json_string(c->case_no));
+	put(&b, root, "query_code", json_string(c->query_code));
+	put(&b, root, "impl_code", json_string(c->impl_code));
+	put(&b, root, "item_name", json_string(c->item_name));
+	put(&b, root, "case_kind", json_integer(c->case_kind));
+	put(&b, root, "channel", json_string("5"));
+	put_str(&b, root, "region_code", c->region_code);
+	put_time(&b, root, "accepted_ms", "accepted_at", c->accepted_ms);
+	put(&b, root, "clock_trusted", json_boolean(c->clock_trusted));
+	put_str(&b, root, "promised_date", c->promised_date);
+	put(&b, root, "with_gaps", json_boolean(c->with_gaps));
+	put(&b, app, "name", json_string(c->applicant_name));
+	put(&b, app, "id_type", json_string(c->id_type));
+	put(&b, app, "id_number", json_string(c->id_number));
+	put_str(&b, app, "sex", c->sex);
+	put_str(&b, app, "birth", c->birth);
+	put_str(&b, app, "address", c->address);
+	put_str(&b, app, "mobile", c->mobile);
+	put(&b, root, "applicant", app);
+	put(&b, del, "method", json_string(c->delivery[0] ? c->delivery : "pickup"));
+	if (strcmp(c->delivery, "mail") == 0)
+		put_str(&b, del, "address", c->mail_address);
+	put(&b, root, "delivery", del);
+	for (size_t i = 0; i < c->n_materials; i++)
+		append(&b, mats, material_json(&b, &c->materials[i], i + 1));
+	put(&b, root, "materials", mats);
+	return finish(&b, root, ret);
 }
 
 /* Reason codes are stored comma-separated; the contract sends an array. */
-static json_t *reasons_json(struct build *b, const char *csv) {
-  json_t *arr = json_array();
-  const char *p = csv;
+static json_t *reasons_json(struct build *b, const char *csv)
+{
+	json_t *arr = json_array();
+	const char *p = csv;
 
-  while (p && *p) {
-    const char *end = strchr(p, ',');
-    size_t n = end ? (size_t)(end - p) : strlen(p);
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
 
-    if (n)
-      append(b, arr, json_stringn(p, n));
-    p = end ? end + 1 : NULL;
-  }
-  return arr;
+		if (n)
+			append(b, arr, json_stringn(p, n));
+		p = end ? end + 1 : NULL;
+	}
+	return arr;
 }
 
-enum kerr uplink_body_eval(const struct queue_eval_rec *e,
-                           const char *terminal_id,
-                           const struct uplink_scheme *scheme, char **ret) {
-  struct build b = {false};
-  json_t *root;
+enum kerr uplink_body_eval(const struct queue_eval_rec *e, const char *terminal_id,
+			   const struct uplink_scheme *scheme, char **ret)
+{
+	struct build b = {false};
+	json_t *root;
 
-  if (e->level < 0 || e->level >= UPLINK_LEVELS || !scheme->codes[e->level][0])
-    return KERR_INVAL;
-  root = json_object();
-  put_str(&b, root, "case_no", e->case_no);
-  put_str(&b, root, "platform_no", e->platform_no);
-  put_str(&b, root, "impl_code", e->impl_code);
-  put(&b, root, "channel", json_string("5"));
-  put(&b, root, "terminal_id", json_string(terminal_id));
-  put(&b, root, "level", json_string(level_names[e->level]));
-  put(&b, root, "level_code", json_string(scheme->codes[e->level]));
-  put(&b, root, "level_scheme", json_string(scheme->name));
-  put(&b, root, "reasons", reasons_json(&b, e->reasons));
-  put_str(&b, root, "text", e->text);
-  put(&b, root, "named", json_boolean(e->named));
-  if (e->named) {
-    json_t *ev = json_object();
+	if (e->level < 0 || e->level >= UPLINK_LEVELS || !scheme->codes[e->level][0])
+		return KERR_INVAL;
+	root = json_object();
+	put_str(&b, root, "case_no", e->case_no);
+	put_str(&b, root, "platform_no", e->platform_no);
+	put_str(&b, root, "impl_code", e->impl_code);
+	put(&b, root, "channel", json_string("5"));
+	put(&b, root, "terminal_id", json_string(terminal_id));
+	put(&b, root, "level", json_string(level_names[e->level]));
+	put(&b, root, "level_code", json_string(scheme->codes[e->level]));
+	put(&b, root, "level_scheme", json_string(scheme->name));
+	put(&b, root, "reasons", reasons_json(&b, e->reasons));
+	put_str(&b, root, "text", e->text);
+	put(&b, root, "named", json_boolean(e->named));
+	if (e->named) {
+		json_t *ev = json_object();
 
-    put(&b, ev, "id_type", json_string(e->evaluator_id_type));
-    put(&b, ev, "id_number", json_string(e->evaluator_id));
-    put(&b, root, "evaluator", ev);
-  }
-  put_time(&b, root, "rated_ms", "rated_at", e->time_ms);
-  put(&b, root, "followup", json_boolean(e->followup));
-  return finish(&b, root, ret);
+		put(&b, ev, "id_type", json_string(e->evaluator_id_type));
+		put(&b, ev, "id_number", json_string(e->evaluator_id));
+		put(&b, root, "evaluator", ev);
+	}
+	put_time(&b, root, "rated_ms", "rated_at", e->time_ms);
+	put(&b, root, "followup", json_boolean(e->followup));
+	return finish(&b, root, ret);
 }
 
-enum kerr uplink_body_beat(const struct uplink_beat *hb, char **ret) {
-  json_t *root = json_object(), *devs = json_object(), *q = json_object(),
-         *store = json_object();
-  struct build b = {false};
+enum kerr uplink_body_beat(const struct uplink_beat *hb, char **ret)
+{
+	json_t *root = json_object(), *devs = json_object(), *q = json_object(),
+	       *store = json_object();
+	struct build b = {false};
 
-  put(&b, root, "terminal_id", json_string(hb->terminal_id));
-  put(&b, root, "software_version", json_string(hb->software_version));
-  put_time(&b, root, "sent_ms", "sent_at", hb->sent_ms);
-  put(&b, root, "uptime_s", json_integer(hb->uptime_s));
-  put_str(&b, root, "catalog_version", hb->catalog_version);
-  for (size_t i = 0;
-       hb->health && i < hb->health->n_devices && i < UPLINK_MAX_DEVICES; i++)
-    put(&b, devs, hb->health->devices[i].name,
-        json_string(hb->health->devices[i].state));
-  put(&b, root, "devices", devs);
-  put(&b, q, "pending", json_integer(hb->queue->pending));
-  put(&b, q, "rejected", json_integer(hb->queue->rejected));
-  if (hb->queue->pending > 0 && hb->queue->oldest_unsent_ms > 0) {
-    put(&b, q, "oldest_unsent_ms", json_integer(hb->queue->oldest_unsent_ms));
-    put_str(&b, q, "oldest_unsent_case", hb->queue->oldest_unsent_case);
-  }
-  put(&b, root, "queue", q);
-  if (hb->health && hb->health->free_mb >= 0)
-    put(&b, store, "free_mb", json_integer(hb->health->free_mb));
-  put(&b, root, "store", store);
-  return finish(&b, root, ret);
+	put(&b, root, "terminal_id", json_string(hb->terminal_id));
+	put(&b, root, "software_version", json_string(hb->software_version));
+	put_time(&b, root, "sent_ms", "sent_at", hb->sent_ms);
+	put(&b, root, "uptime_s", json_integer(hb->uptime_s));
+	put_str(&b, root, "catalog_version", hb->catalog_version);
+	for (size_t i = 0; hb->health && i < hb->health->n_devices && i < UPLINK_MAX_DEVICES; i++)
+		put(&b, devs, hb->health->devices[i].name,
+		    json_string(hb->health->devices[i].state));
+	put(&b, root, "devices", devs);
+	put(&b, q, "pending", json_integer(hb->queue->pending));
+	put(&b, q, "rejected", json_integer(hb->queue->rejected));
+	if (hb->queue->pending > 0 && hb->queue->oldest_unsent_ms > 0) {
+		put(&b, q, "oldest_unsent_ms", json_integer(hb->queue->oldest_unsent_ms));
+		put_str(&b, q, "oldest_unsent_case", hb->queue->oldest_unsent_case);
+	}
+	put(&b, root, "queue", q);
+	if (hb->health && hb->health->free_mb >= 0)
+		put(&b, store, "free_mb", json_integer(hb->health->free_mb));
+	put(&b, root, "store", store);
+	return finish(&b, root, ret);
 }
 
-enum kerr uplink_body_query(const char *query_code, const char *id_type,
-                            const char *id_number, char **ret) {
-  struct build b = {false};
-  json_t *root;
+enum kerr uplink_body_query(const char *query_code, const char *id_type, const char *id_number,
+			    char **ret)
+{
+	struct build b = {false};
+	json_t *root;
 
-  if ((query_code && query_code[0]) == (id_number && id_number[0]))
-    return KERR_INVAL;
-  root = json_object();
-  if (query_code && query_code[0]) {
-    put(&b, root, "query_code", json_string(query_code));
-  } else {
-    put(&b, root, "id_type", json_string(id_type ? id_type : "111"));
-    put(&b, root, "id_number", json_string(id_number));
-  }
-  return finish(&b, root, ret);
+	if ((query_code && query_code[0]) == (id_number && id_number[0]))
+		return KERR_INVAL;
+	root = json_object();
+	if (query_code && query_code[0]) {
+		put(&b, root, "query_code", json_string(query_code));
+	} else {
+		put(&b, root, "id_type", json_string(id_type ? id_type : "111"));
+		put(&b, root, "id_number", json_string(id_number));
+	}
+	return finish(&b, root, ret);
 }
 
 /* Parsing. */
 
 static enum kerr why_fail(char *why, size_t why_size, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 
-static enum kerr why_fail(char *why, size_t why_size, const char *fmt, ...) {
-  va_list ap;
+static enum kerr why_fail(char *why, size_t why_size, const char *fmt, ...)
+{
+	va_list ap;
 
-  if (why && why_size) {
-    va_start(ap, fmt);
-    vsnprintf(why, why_size, fmt, ap);
-    va_end(ap);
-  }
-  return KERR_PROTO;
+	if (why && why_size) {
+		va_start(ap, fmt);
+		vsnprintf(why, why_size, fmt, ap);
+		va_end(ap);
+	}
+	return KERR_PROTO;
 }
 
-static json_t *load(const char *body, size_t len, char *why, size_t why_size) {
-  json_error_t jerr;
-  json_t *root;
+static json_t *load(const char *body, size_t len, char *why, size_t why_size)
+{
+	json_error_t jerr;
+	json_t *root;
 
-  if (!body || len == 0) {
-    why_fail(why, why_size, "empty reply");
-    return NULL;
-  }
-  if (len > UPLINK_MAX_CATALOG) {
-    why_fail(why, why_size, "reply of %zu bytes is too long", len);
-    return NULL;
-  }
-  root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
-  if (!root) {
-    why_fail(why, why_size, "reply is not JSON: %s (at byte %d)", jerr.text,
-             jerr.position);
-    return NULL;
-  }
-  if (!json_is_object(root)) {
-    json_decref(root);
-    why_fail(why, why_size, "reply is not a JSON object");
-    return NULL;
-  }
-  return root;
+	if (!body || len == 0) {
+		why_fail(why, why_size, "empty reply");
+		return NULL;
+	}
+	if (len > UPLINK_MAX_CATALOG) {
+		why_fail(why, why_size, "reply of %zu bytes is too long", len);
+		return NULL;
+	}
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root) {
+		why_fail(why, why_size, "reply is not JSON: %s (at byte %d)", jerr.text,
+			 jerr.position);
+		return NULL;
+	}
+	if (!json_is_object(root)) {
+		json_decref(root);
+		why_fail(why, why_size, "reply is not a JSON object");
+		return NULL;
+	}
+	return root;
 }
 
 /* Copies a string member into buf. required: absent is an error; else absent
  * gives "". printable: no control characters (these strings reach the screen
  * and the log). */
-static enum kerr get_str(json_t *obj, const char *key, char *buf, size_t size,
-                         bool required, char *why, size_t why_size) {
-  json_t *v = json_object_get(obj, key);
-  const char *s;
-  size_t n;
+static enum kerr get_str(json_t *obj, const char *key, char *buf, size_t size, bool required,
+			 char *why, size_t why_size)
+{
+	json_t *v = json_object_get(obj, key);
+	const char *s;
+	size_t n;
 
-  buf[0] = '\0';
-  if (!v || json_is_null(v))
-    return required ? why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
-  if (!json_is_string(v))
-    return why_fail(why, why_size, "reply's %s is not a string", key);
-  s = json_string_value(v);
-  n = json_string_length(v);
-  if (n >= size)
-    return why_fail(why, why_size, "reply's %s is longer than %zu bytes", key,
-                    size - 1);
-  if (required && n == 0)
-    return why_fail(why, why_size, "reply's %s is empty", key);
-  for (size_t i = 0; i < n; i++)
-    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-      return why_fail(why, why_size, "reply's %s holds a control character",
-                      key);
-  memcpy(buf, s, n + 1);
-  return KERR_OK;
+	buf[0] = '\0';
+	if (!v || json_is_null(v))
+		return required ? why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
+	if (!json_is_string(v))
+		return why_fail(why, why_size, "reply's %s is not a string", key);
+	s = json_string_value(v);
+	n = json_string_length(v);
+	if (n >= size)
+		return why_fail(why, why_size, "reply's %s is longer than %zu bytes", key,
+				size - 1);
+	if (required && n == 0)
+		return why_fail(why, why_size, "reply's %s is empty", key);
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return why_fail(why, why_size, "reply's %s holds a control character", key);
+	memcpy(buf, s, n + 1);
+	return KERR_OK;
 }
 
-static enum kerr get_int(json_t *obj, const char *key, int64_t *ret,
-                         int64_t min, int64_t max, bool required, char *why,
-                         size_t why_size) {
-  json_t *v = json_object_get(obj, key);
+static enum kerr get_int(json_t *obj, const char *key, int64_t *ret, int64_t min, int64_t max,
+			 bool required, char *why, size_t why_size)
+{
+	json_t *v = json_object_get(obj, key);
 
-  *ret = 0;
-  if (!v || json_is_null(v))
-    return required ? why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
-  if (!json_is_integer(v))
-    return why_fail(why, why_size, "reply's %s is not an integer", key);
-  *ret = json_integer_value(v);
-  if (*ret < min || *ret > max)
-    return why_fail(why, why_size, "reply's %s is out of range", key);
-  return KERR_OK;
+	*ret = 0;
+	if (!v || json_is_null(v))
+		return required ? why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
+	if (!json_is_integer(v))
+		return why_fail(why, why_size, "reply's %s is not an integer", key);
+	*ret = json_integer_value(v);
+	if (*ret < min || *ret > max)
+		return why_fail(why, why_size, "reply's %s is out of range", key);
+	return KERR_OK;
 }
 
-static bool date_ok(const char *s) {
-  if (!s[0])
-    return true;
-  if (strlen(s) != 8)
-    return false;
-  for (int i = 0; i < 8; i++)
-    if (!isdigit((unsigned char)s[i]))
-      return false;
-  return true;
+static bool date_ok(const char *s)
+{
+	if (!s[0])
+		return true;
+	if (strlen(s) != 8)
+		return false;
+	for (int i = 0; i < 8; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
 }
 
 /* The statuses of section 7; anything else is a newer platform's word, shown as
  * its text. */
-static bool status_ok(const char *s) {
-  for (const char *p = s; *p; p++)
-    if (!(islower((unsigned char)*p) || *p == '_'))
-      return false;
-  return s[0] != '\0';
+static bool status_ok(const char *s)
+{
+	for (const char *p = s; *p; p++)
+		if (!(islower((unsigned char)*p) || *p == '_'))
+			return false;
+	return s[0] != '\0';
 }
 
-enum kerr uplink_parse_case(const char *body, size_t len,
-                            struct uplink_case_reply *ret, char *why,
-                            size_t why_size) {
-  json_t *root = load(body, len, why, why_size);
-  enum kerr err;
+enum kerr uplink_parse_case(const char *body, size_t len, struct uplink_case_reply *ret, char *why,
+			    size_t why_size)
+{
+	json_t *root = load(body, len, why, why_size);
+	enum kerr err;
 
-  if (!root)
-    return KERR_PROTO;
-  memset(ret, 0, sizeof(*ret));
-  err = get_str(root, "platform_no", ret->platform_no, sizeof(ret->platform_no),
-                true, why, why_size);
-  if (!err)
-    err = get_str(root, "status", ret->status, sizeof(ret->status), false, why,
-                  why_size);
-  if (!err)
-    err = get_int(root, "pages_missing", &ret->pages_missing, 0, 128 * 64,
-                  false, why, why_size);
-  if (!err && ret->status[0] && !status_ok(ret->status))
-    err = why_fail(why, why_size, "reply's status is not a status word");
-  json_decref(root);
-  return err;
+	if (!root)
+		return KERR_PROTO;
+	memset(ret, 0, sizeof(*ret));
+	err = get_str(root, "platform_no", ret->platform_no, sizeof(ret->platform_no), true, why,
+		      why_size);
+	if (!err)
+		err = get_str(root, "status", ret->status, sizeof(ret->status), false, why,
+			      why_size);
+	if (!err)
+		err = get_int(root, "pages_missing", &ret->pages_missing, 0, 128 * 64, false, why,
+			      why_size);
+	if (!err && ret->status[0] && !status_ok(ret->status))
+		err = why_fail(why, why_size, "reply's status is not a status word");
+	json_decref(root);
+	return err;
 }
 
-enum kerr uplink_parse_eval(const char *body, size_t len,
-                            struct uplink_eval_reply *ret, char *why,
-                            size_t why_size) {
-  json_t *root = load(body, len, why, why_size);
-  enum kerr err;
+enum kerr uplink_parse_eval(const char *body, size_t len, struct uplink_eval_reply *ret, char *why,
+			    size_t why_size)
+{
+	json_t *root = load(body, len, why, why_size);
+	enum kerr err;
 
-  if (!root)
-    return KERR_PROTO;
-  err = get_str(root, "eval_id", ret->eval_id, sizeof(ret->eval_id), true, why,
-                why_size);
-  json_decref(root);
-  return err;
+	if (!root)
+		return KERR_PROTO;
+	err = get_str(root, "eval_id", ret->eval_id, sizeof(ret->eval_id), true, why, why_size);
+	json_decref(root);
+	return err;
 }
 
-static enum kerr parse_status(json_t *o, struct uplink_case_status *c,
-                              char *why, size_t why_size) {
-  enum kerr err;
+static enum kerr parse_status(json_t *o, struct uplink_case_status *c, char *why, size_t why_size)
+{
+	enum kerr err;
 
-  if (!json_is_object(o))
-    return why_fail(why, why_size, "a case in the reply is not an object");
-  err = get_str(o, "platform_no", c->platform_no, sizeof(c->platform_no), false,
-                why, why_size);
-  if (!err)
-    err = get_str(o, "case_no", c->case_no, sizeof(c->case_no), false, why,
-                  why_size);
-  if (!err && !c->platform_no[0] && !c->case_no[0])
-    err = why_fail(why, why_size, "a case in the reply has no number");
-  if (!err)
-    err = get_str(o, "impl_code", c->impl_code, sizeof(c->impl_code), false,
-                  why, why_size);
-  if (!err)
-    err = get_str(o, "item_name", c->item_name, sizeof(c->item_name), false,
-                  why, why_size);
-  if (!err)
-    err =
-        get_str(o, "status", c->status, sizeof(c->status), true, why, why_size);
-  if (!err && !status_ok(c->status))
-    err = why_fail(why, why_size, "a case's status is not a status word");
-  if (!err)
-    err = get_str(o, "status_text", c->status_text, sizeof(c->status_text),
-                  false, why, why_size);
-  if (!err)
-    err = get_str(o, "promised_date", c->promised_date,
-                  sizeof(c->promised_date), false, why, why_size);
-  if (!err && !date_ok(c->promised_date))
-    err = why_fail(why, why_size, "a case's promised_date is not YYYYMMDD");
-  if (!err)
-    err = get_int(o, "updated_ms", &c->updated_ms, 0, INT64_MAX, false, why,
-                  why_size);
-  return err;
+	if (!json_is_object(o))
+		return why_fail(why, why_size, "a case in the reply is not an object");
+	err = get_str(o, "platform_no", c->platform_no, sizeof(c->platform_no), false, why,
+		      why_size);
+	if (!err)
+		err = get_str(o, "case_no", c->case_no, sizeof(c->case_no), false, why, why_size);
+	if (!err && !c->platform_no[0] && !c->case_no[0])
+		err = why_fail(why, why_size, "a case in the reply has no number");
+	if (!err)
+		err = get_str(o, "impl_code", c->impl_code, sizeof(c->impl_code), false, why,
+			      why_size);
+	if (!err)
+		err = get_str(o, "item_name", c->item_name, sizeof(c->item_name), false, why,
+			      why_size);
+	if (!err)
+		err = get_str(o, "status", c->status, sizeof(c->status), true, why, why_size);
+	if (!err && !status_ok(c->status))
+		err = why_fail(why, why_size, "a case's status is not a status word");
+	if (!err)
+		err = get_str(o, "status_text", c->status_text, sizeof(c->status_text), false, why,
+			      why_size);
+	if (!err)
+		err = get_str(o, "promised_date", c->promised_date, sizeof(c->promised_date), false,
+			      why, why_size);
+	if (!err && !date_ok(c->promised_date))
+		err = why_fail(why, why_size, "a case's promised_date is not YYYYMMDD");
+	if (!err)
+		err = get_int(o, "updated_ms", &c->updated_ms, 0, INT64_MAX, false, why, why_size);
+	return err;
 }
 
-enum kerr uplink_parse_query(const char *body, size_t len,
-                             struct uplink_query_reply *ret, char *why,
-                             size_t why_size) {
-  json_t *root = load(body, len, why, why_size), *arr;
-  enum kerr err = KERR_OK;
+enum kerr uplink_parse_query(const char *body, size_t len, struct uplink_query_reply *ret,
+			     char *why, size_t why_size)
+{
+	json_t *root = load(body, len, why, why_size), *arr;
+	enum kerr err = KERR_OK;
 
-  if (!root)
-    return KERR_PROTO;
-  memset(ret, 0, sizeof(*ret));
-  arr = json_object_get(root, "cases");
-  if (!json_is_array(arr))
-    err = why_fail(why, why_size, "reply has no cases array");
-  else if (json_array_size(arr) > UPLINK_MAX_QUERY_CASES)
-    err = why_fail(why, why_size, "reply has %zu cases, at most %d",
-                   json_array_size(arr), UPLINK_MAX_QUERY_CASES);
-  for (size_t i = 0; !err && i < json_array_size(arr); i++) {
-    err = parse_status(json_array_get(arr, i), &ret->cases[i], why, why_size);
-    if (!err)
-      ret->n = i + 1;
-  }
-  json_decref(root);
-  return err;
+	if (!root)
+		return KERR_PROTO;
+	memset(ret, 0, sizeof(*ret));
+	arr = json_object_get(root, "cases");
+	if (!json_is_array(arr))
+		err = why_fail(why, why_size, "reply has no cases array");
+	else if (json_array_size(arr) > UPLINK_MAX_QUERY_CASES)
+		err = why_fail(why, why_size, "reply has %zu cases, at most %d",
+			       json_array_size(arr), UPLINK_MAX_QUERY_CASES);
+	for (size_t i = 0; !err && i < json_array_size(arr); i++) {
+		err = parse_status(json_array_get(arr, i), &ret->cases[i], why, why_size);
+		if (!err)
+			ret->n = i + 1;
+	}
+	json_decref(root);
+	return err;
 }
 
-enum kerr uplink_parse_beat(const char *body, size_t len,
-                            struct uplink_beat_reply *ret, char *why,
-                            size_t why_size) {
-  json_t *root = load(body, len, why, why_size);
-  enum kerr err;
+enum kerr uplink_parse_beat(const char *body, size_t len, struct uplink_beat_reply *ret, char *why,
+			    size_t why_size)
+{
+	json_t *root = load(body, len, why, why_size);
+	enum kerr err;
 
-  if (!root)
-    return KERR_PROTO;
-  memset(ret, 0, sizeof(*ret));
-  err = get_int(root, "server_ms", &ret->server_ms, 1, INT64_MAX, true, why,
-                why_size);
-  if (!err)
-    err = get_str(root, "catalog_version", ret->catalog_version,
-                  sizeof(ret->catalog_version), false, why, why_size);
-  if (!err)
-    err = get_int(root, "heartbeat_s", &ret->heartbeat_s, 0, 86400, false, why,
-                  why_size);
-  /* Out of the contract's range is clamped, not refused: the beat itself was
-   * received. */
-  if (!err && ret->heartbeat_s && ret->heartbeat_s < 10)
-    ret->heartbeat_s = 10;
-  if (!err && ret->heartbeat_s > 3600)
-    ret->heartbeat_s = 3600;
-  json_decref(root);
-  return err;
+	if (!root)
+		return KERR_PROTO;
+	memset(ret, 0, sizeof(*ret));
+	err = get_int(root, "server_ms", &ret->server_ms, 1, INT64_MAX, true, why, why_size);
+	if (!err)
+		err = get_str(root, "catalog_version", ret->catalog_version,
+			      sizeof(ret->catalog_version), false, why, why_size);
+	if (!err)
+		err = get_int(root, "heartbeat_s", &ret->heartbeat_s, 0, 86400, false, why,
+			      why_size);
+	/* Out of the contract's range is clamped, not refused: the beat itself was
+	 * received. */
+	if (!err && ret->heartbeat_s && ret->heartbeat_s < 10)
+		ret->heartbeat_s = 10;
+	if (!err && ret->heartbeat_s > 3600)
+		ret->heartbeat_s = 3600;
+	json_decref(root);
+	return err;
 }
 
-void uplink_parse_error(const char *body, size_t len,
-                        struct uplink_error *ret) {
-  json_t *root, *e;
+void uplink_parse_error(const char *body, size_t len, struct uplink_error *ret)
+{
+	json_t *root, *e;
 
-  memset(ret, 0, sizeof(*ret));
-  if (!body || len == 0 || len > UPLINK_MAX_REPLY)
-    return;
-  root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
-  if (!root)
-    return;
-  e = json_object_get(root, "error");
-  if (json_is_object(e)) {
-    if (get_str(e, "code", ret->code, sizeof(ret->code), false, NULL, 0) !=
-        KERR_OK)
-      ret->code[0] = '\0';
-    if (get_str(e, "message", ret->message, sizeof(ret->message), false, NULL,
-                0) != KERR_OK)
-      ret->message[0] = '\0';
-    if (get_str(e, "field", ret->field, sizeof(ret->field), false, NULL, 0) !=
-        KERR_OK)
-      ret->field[0] = '\0';
-  }
-  json_decref(root);
+	memset(ret, 0, sizeof(*ret));
+	if (!body || len == 0 || len > UPLINK_MAX_REPLY)
+		return;
+	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	if (!root)
+		return;
+	e = json_object_get(root, "error");
+	if (json_is_object(e)) {
+		if (get_str(e, "code", ret->code, sizeof(ret->code), false, NULL, 0) != KERR_OK)
+			ret->code[0] = '\0';
+		if (get_str(e, "message", ret->message, sizeof(ret->message), false, NULL, 0) !=
+		    KERR_OK)
+			ret->message[0] = '\0';
+		if (get_str(e, "field", ret->field, sizeof(ret->field), false, NULL, 0) != KERR_OK)
+			ret->field[0] = '\0';
+	}
+	json_decref(root);
 }
 
 /* Headers. */
 
-enum kerr uplink_parse_offset(const char *value, int64_t *ret) {
-  int64_t v = 0;
-  size_t i = 0;
+enum kerr uplink_parse_offset(const char *value, int64_t *ret)
+{
+	int64_t v = 0;
+	size_t i = 0;
 
-  if (!value)
-    return KERR_PROTO;
-  while (value[i] == ' ' || value[i] == '\t')
-    i++;
-  if (!isdigit((unsigned char)value[i]))
-    return KERR_PROTO;
-  for (; isdigit((unsigned char)value[i]); i++) {
-    v = v * 10 + (value[i] - '0');
-    if (v > (INT64_C(1) << 53))
-      return KERR_PROTO;
-  }
-  while (value[i] == ' ' || value[i] == '\t' || value[i] == '\r' ||
-         value[i] == '\n')
-    i++;
-  if (value[i])
-    return KERR_PROTO;
-  *ret = v;
-  return KERR_OK;
+	if (!value)
+		return KERR_PROTO;
+	while (value[i] == ' ' || value[i] == '\t')
+		i++;
+	if (!isdigit((unsigned char)value[i]))
+		return KERR_PROTO;
+	for (; isdigit((unsigned char)value[i]); i++) {
+		v = v * 10 + (value[i] - '0');
+		if (v > (INT64_C(1) << 53))
+			return KERR_PROTO;
+	}
+	while (value[i] == ' ' || value[i] == '\t' || value[i] == '\r' || value[i] == '\n')
+		i++;
+	if (value[i])
+		return KERR_PROTO;
+	*ret = v;
+	return KERR_OK;
 }
 
-bool uplink_parse_complete(const char *value) {
-  if (!value)
-    return false;
-  while (*value == ' ' || *value == '\t')
-    value++;
-  return value[0] == '?' && value[1] == '1' &&
-         (value[2] == '\0' || value[2] == '\r' || value[2] == ' ' ||
-          value[2] == '\n');
+bool uplink_parse_complete(const char *value)
+{
+	if (!value)
+		return false;
+	while (*value == ' ' || *value == '\t')
+		value++;
+	return value[0] == '?' && value[1] == '1' &&
+	       (value[2] == '\0' || value[2] == '\r' || value[2] == ' ' || value[2] == '\n');
 }
 
 #define DAY_MS (24 * 3600 * 1000LL)
 
-int64_t uplink_parse_retry_after(const char *value, int64_t now_wall_ms) {
-  struct tm tm;
-  const char *end;
-  int64_t v;
-  time_t t;
+int64_t uplink_parse_retry_after(const char *value, int64_t now_wall_ms)
+{
+	struct tm tm;
+	const char *end;
+	int64_t v;
+	time_t t;
 
-  if (!value)
-    return 0;
-  if (uplink_parse_offset(value, &v) == KERR_OK)
-    return v > DAY_MS / 1000 ? DAY_MS : v * 1000;
-  memset(&tm, 0, sizeof(tm));
-  /* IMF-fixdate, RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT". */
-  end = strptime(value, " %a, %d %b %Y %H:%M:%S GMT", &tm);
-  if (!end)
-    return 0;
-  t = timegm(&tm);
-  if (t == (time_t)-1)
-    return 0;
-  v = (int64_t)t * 1000 - now_wall_ms;
-  if (v <= 0)
-    return 0;
-  return v > DAY_MS ? DAY_MS : v;
+	if (!value)
+		return 0;
+	if (uplink_parse_offset(value, &v) == KERR_OK)
+		return v > DAY_MS / 1000 ? DAY_MS : v * 1000;
+	memset(&tm, 0, sizeof(tm));
+	/* IMF-fixdate, RFC 9110 5.6.7: "Sun, 06 Nov 1994 08:49:37 GMT". */
+	end = strptime(value, " %a, %d %b %Y %H:%M:%S GMT", &tm);
+	if (!end)
+		return 0;
+	t = timegm(&tm);
+	if (t == (time_t)-1)
+		return 0;
+	v = (int64_t)t * 1000 - now_wall_ms;
+	if (v <= 0)
+		return 0;
+	return v > DAY_MS ? DAY_MS : v;
 }
 
-enum uplink_verdict uplink_classify(long status, const char *code) {
-  if (!code)
-    code = "";
-  if (status >= 200 && status < 300)
-    return UPLINK_OK;
-  if (status == 401 || status == 403 || status == 408 || status == 429 ||
-      status >= 500)
-    return UPLINK_RETRY;
-  if (status == 404)
-    return UPLINK_RESUBMIT;
-  if (status == 409)
-    return strcmp(code, "offset_mismatch") == 0 ? UPLINK_OFFSET : UPLINK_RETRY;
-  if (status == 422 && strcmp(code, "digest_mismatch") == 0)
-    return UPLINK_DIGEST;
-  if (status >= 400)
-    return UPLINK_REJECT;
-  /* 1xx and 3xx are never a final answer to a write. */
-  return UPLINK_RETRY;
+enum uplink_verdict uplink_classify(long status, const char *code)
+{
+	if (!code)
+		code = "";
+	if (status >= 200 && status < 300)
+		return UPLINK_OK;
+	if (status == 401 || status == 403 || status == 408 || status == 429 || status >= 500)
+		return UPLINK_RETRY;
+	if (status == 404)
+		return UPLINK_RESUBMIT;
+	if (status == 409)
+		return strcmp(code, "offset_mismatch") == 0 ? UPLINK_OFFSET : UPLINK_RETRY;
+	if (status == 422 && strcmp(code, "digest_mismatch") == 0)
+		return UPLINK_DIGEST;
+	if (status >= 400)
+		return UPLINK_REJECT;
+	/* 1xx and 3xx are never a final answer to a write. */
+	return UPLINK_RETRY;
 }
 
-int64_t uplink_backoff_ms(int attempts, int64_t base_ms, int64_t cap_ms,
-                          uint64_t rnd) {
-  int64_t ceil = base_ms;
+int64_t uplink_backoff_ms(int attempts, int64_t base_ms, int64_t cap_ms, uint64_t rnd)
+{
+	int64_t ceil = base_ms;
 
-  if (base_ms <= 0)
-    return 0;
-  for (int i = 0; i < attempts && ceil < cap_ms; i++)
-    ceil *= 2;
-  if (ceil > cap_ms)
-    ceil = cap_ms;
-  return (int64_t)(rnd % ((uint64_t)ceil + 1));
+	if (base_ms <= 0)
+		return 0;
+	for (int i = 0; i < attempts && ceil < cap_ms; i++)
+		ceil *= 2;
+	if (ceil > cap_ms)
+		ceil = cap_ms;
+	return (int64_t)(rnd % ((uint64_t)ceil + 1));
 }

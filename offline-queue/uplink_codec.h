@@ -14,37 +14,37 @@
 #include <stdint.h>
 
 /* Limits of section 11. */
-#define UPLINK_MAX_REPLY (1u << 20)
-#define UPLINK_MAX_CATALOG (4u << 20)
-#define UPLINK_MAX_CHUNK (4u << 20)
+#define UPLINK_MAX_REPLY       (1u << 20)
+#define UPLINK_MAX_CATALOG     (4u << 20)
+#define UPLINK_MAX_CHUNK       (4u << 20)
 #define UPLINK_MAX_QUERY_CASES 20
-#define UPLINK_LEVELS 5
+#define UPLINK_LEVELS	       5
 
 /* A province's codes for the five named levels (section 6). */
 struct uplink_scheme {
-  char name[32];
-  char codes[UPLINK_LEVELS][8]; /* very_satisfied … very_dissatisfied */
+	char name[32];
+	char codes[UPLINK_LEVELS][8]; /* very_satisfied … very_dissatisfied */
 };
 
 /* What a heartbeat reports (section 8). */
 #define UPLINK_MAX_DEVICES 8
 struct uplink_health {
-  size_t n_devices;
-  struct {
-    char name[16];
-    char state[24];
-  } devices[UPLINK_MAX_DEVICES];
-  int64_t free_mb; /* -1: unknown */
+	size_t n_devices;
+	struct {
+		char name[16];
+		char state[24];
+	} devices[UPLINK_MAX_DEVICES];
+	int64_t free_mb; /* -1: unknown */
 };
 
 struct uplink_beat {
-  const char *terminal_id;
-  const char *software_version;
-  const char *catalog_version;
-  int64_t sent_ms;
-  int64_t uptime_s;
-  const struct uplink_health *health;
-  const struct queue_sync_stats *queue;
+	const char *terminal_id;
+	const char *software_version;
+	const char *catalog_version;
+	int64_t sent_ms;
+	int64_t uptime_s;
+	const struct uplink_health *health;
+	const struct queue_sync_stats *queue;
 };
 
 /* Bodies. Each *ret is a NUL-terminated JSON text the caller frees with
@@ -52,69 +52,64 @@ struct uplink_beat {
  * KERR_INVAL when a record cannot be expressed (an unknown level, a material
  * without its pages); KERR_NOMEM. */
 enum kerr uplink_body_case(const struct queue_case_rec *c, char **ret);
-enum kerr uplink_body_eval(const struct queue_eval_rec *e,
-                           const char *terminal_id,
-                           const struct uplink_scheme *scheme, char **ret);
+enum kerr uplink_body_eval(const struct queue_eval_rec *e, const char *terminal_id,
+			   const struct uplink_scheme *scheme, char **ret);
 enum kerr uplink_body_beat(const struct uplink_beat *b, char **ret);
 /* A 进度查询: by query code (id_number NULL) or by card (query_code NULL). */
-enum kerr uplink_body_query(const char *query_code, const char *id_type,
-                            const char *id_number, char **ret);
+enum kerr uplink_body_query(const char *query_code, const char *id_type, const char *id_number,
+			    char **ret);
 void uplink_body_free(char *body);
 
 /* The error object of section 10; fields are "" when absent. */
 struct uplink_error {
-  char code[32];
-  char message[256];
-  char field[64];
+	char code[32];
+	char message[256];
+	char field[64];
 };
 
 struct uplink_case_reply {
-  char platform_no[64];
-  char status[24];
-  int64_t pages_missing;
+	char platform_no[64];
+	char status[24];
+	int64_t pages_missing;
 };
 
 struct uplink_eval_reply {
-  char eval_id[64];
+	char eval_id[64];
 };
 
 struct uplink_case_status {
-  char platform_no[64];
-  char case_no[40];
-  char impl_code[72];
-  char item_name[256];
-  char status[24];
-  char status_text[256];
-  char promised_date[9];
-  int64_t updated_ms;
+	char platform_no[64];
+	char case_no[40];
+	char impl_code[72];
+	char item_name[256];
+	char status[24];
+	char status_text[256];
+	char promised_date[9];
+	int64_t updated_ms;
 };
 
 struct uplink_query_reply {
-  size_t n;
-  struct uplink_case_status cases[UPLINK_MAX_QUERY_CASES];
+	size_t n;
+	struct uplink_case_status cases[UPLINK_MAX_QUERY_CASES];
 };
 
 struct uplink_beat_reply {
-  int64_t server_ms;
-  char catalog_version[72]; /* "" when absent */
-  int64_t heartbeat_s;      /* 0 when absent */
+	int64_t server_ms;
+	char catalog_version[72]; /* "" when absent */
+	int64_t heartbeat_s;	  /* 0 when absent */
 };
 
 /* Replies: KERR_PROTO with why (one English line, may be NULL) for anything
  * that is not the contract's shape; the *ret of a failed parse is unspecified.
  */
-enum kerr uplink_parse_case(const char *body, size_t len,
-                            struct uplink_case_reply *ret, char *why,
-                            size_t why_size);
-enum kerr uplink_parse_eval(const char *body, size_t len,
-                            struct uplink_eval_reply *ret, char *why,
-                            size_t why_size);
-enum kerr uplink_parse_query(const char *body, size_t len,
-                             struct uplink_query_reply *ret, char *why,
-                             size_t why_size);
-enum kerr uplink_parse_beat(const char *body, size_t len,
-                            struct uplink_beat_reply *ret, char *why,
-                            size_t why_size);
+enum kerr uplink_parse_case(const char *body, size_t len, struct uplink_case_reply *ret, char *why,
+			    size_t why_size);
+enum kerr uplink_parse_eval(const char *body, size_t len, struct uplink_eval_reply *ret, char *why,
+			    size_t why_size);
+enum kerr uplink_parse_query(const char *body, size_t len, struct uplink_query_reply *ret,
+			     char *why, size_t why_size);
+enum kerr uplink_parse_beat(const char *body, size_t len, struct uplink_beat_reply *ret, char *why,
+			    size_t why_size);
 /* Never fails: what cannot be read stays "". */
 void uplink_parse_error(const char *body, size_t len, struct uplink_error *ret);
 
@@ -128,19 +123,18 @@ int64_t uplink_parse_retry_after(const char *value, int64_t now_wall_ms);
 
 /* What to do with a reply (section 10). */
 enum uplink_verdict {
-  UPLINK_OK,
-  UPLINK_RETRY,    /* try again later */
-  UPLINK_REJECT,   /* refused for good: keep it, mark it rejected */
-  UPLINK_RESUBMIT, /* the platform does not know the case: submit it again */
-  UPLINK_OFFSET,   /* continue an upload from the platform's offset */
-  UPLINK_DIGEST,   /* a page's bytes did not match */
+	UPLINK_OK,
+	UPLINK_RETRY,	 /* try again later */
+	UPLINK_REJECT,	 /* refused for good: keep it, mark it rejected */
+	UPLINK_RESUBMIT, /* the platform does not know the case: submit it again */
+	UPLINK_OFFSET,	 /* continue an upload from the platform's offset */
+	UPLINK_DIGEST,	 /* a page's bytes did not match */
 };
 enum uplink_verdict uplink_classify(long status, const char *error_code);
 
 /* Full-jitter exponential backoff: random in [0, min(cap, base * 2^attempts)]
  * from rnd. */
-int64_t uplink_backoff_ms(int attempts, int64_t base_ms, int64_t cap_ms,
-                          uint64_t rnd);
+int64_t uplink_backoff_ms(int attempts, int64_t base_ms, int64_t cap_ms, uint64_t rnd);
 
 /* RFC 3339 in UTC+8 to the second: "2026-11-23T09:31:05+08:00". */
 void uplink_time_str(int64_t wall_ms, char ret[32]);

@@ -13,59 +13,56 @@
 
 /* How one exchange ended, as the worker acts on it. */
 enum uplink_outcome {
-  OUT_DONE,    /* acknowledged */
-  OUT_RETRY,   /* this entry later; the link is fine */
-  OUT_REJECT,  /* refused for good */
-  OUT_NETDOWN, /* no reply: the round ends */
-  OUT_STORE,   /* our own store failed */
+	OUT_DONE,    /* acknowledged */
+	OUT_RETRY,   /* this entry later; the link is fine */
+	OUT_REJECT,  /* refused for good */
+	OUT_NETDOWN, /* no reply: the round ends */
+	OUT_STORE,   /* our own store failed */
 };
 
 struct uplink {
-  /* Set at start, read-only after. */
-  struct uplink_config cfg; /* strings below are the worker's own copies */
-  char *url, *ca_file, *cert_file, *key_file, *data_dir, *terminal_id,
-      *software_version;
-  const struct clock *clk;
-  pthread_t thread;
-  bool thread_started;
+	/* Set at start, read-only after. */
+	struct uplink_config cfg; /* strings below are the worker's own copies */
+	char *url, *ca_file, *cert_file, *key_file, *data_dir, *terminal_id, *software_version;
+	const struct clock *clk;
+	pthread_t thread;
+	bool thread_started;
 
-  /* The worker's own. */
-  struct queue *q;
-  struct uplink_http *http;
-  unsigned char *chunk;
-  uint64_t rng;        /* splitmix64 state when seeded */
-  int link_failures;   /* network failures in a row */
-  int64_t link_due_ms; /* no exchange before this after a network failure */
-  int64_t beat_due_ms, catalog_due_ms;
-  int64_t start_ms;
-  char etag[96];
-  char catalog_version[72];
-  char why[256]; /* the last failure of an exchange, for the log and status */
-  int64_t retry_after_ms; /* from the last reply that had one */
+	/* The worker's own. */
+	struct queue *q;
+	struct uplink_http *http;
+	unsigned char *chunk;
+	uint64_t rng;	     /* splitmix64 state when seeded */
+	int link_failures;   /* network failures in a row */
+	int64_t link_due_ms; /* no exchange before this after a network failure */
+	int64_t beat_due_ms, catalog_due_ms;
+	int64_t start_ms;
+	char etag[96];
+	char catalog_version[72];
+	char why[256];		/* the last failure of an exchange, for the log and status */
+	int64_t retry_after_ms; /* from the last reply that had one */
 
-  /* Shared, under mu. */
-  pthread_mutex_t mu;
-  pthread_cond_t wake;  /* the worker waits on it */
-  pthread_cond_t round; /* waiters of uplink_wait_round() */
-  bool stop, kicked;
-  struct uplink_status status;
-  struct uplink_health health;
-  bool query_pending, query_answered;
-  char query_code[16], query_id_type[8], query_id_number[40];
-  struct uplink_query_reply query_reply;
-  enum kerr query_err;
+	/* Shared, under mu. */
+	pthread_mutex_t mu;
+	pthread_cond_t wake;  /* the worker waits on it */
+	pthread_cond_t round; /* waiters of uplink_wait_round() */
+	bool stop, kicked;
+	struct uplink_status status;
+	struct uplink_health health;
+	bool query_pending, query_answered;
+	char query_code[16], query_id_type[8], query_id_number[40];
+	struct uplink_query_reply query_reply;
+	enum kerr query_err;
 };
 
 /* uplink_send.c: one outbox entry to the platform. */
-enum uplink_outcome uplink_send_case(struct uplink *u,
-                                     const struct queue_sync_item *it,
-                                     char *ref, size_t ref_size);
-enum uplink_outcome uplink_send_eval(struct uplink *u,
-                                     const struct queue_sync_item *it,
-                                     char *ref, size_t ref_size);
+enum uplink_outcome uplink_send_case(struct uplink *u, const struct queue_sync_item *it, char *ref,
+				     size_t ref_size);
+enum uplink_outcome uplink_send_eval(struct uplink *u, const struct queue_sync_item *it, char *ref,
+				     size_t ref_size);
 /* The outcome of a reply that was not what the exchange needed; sets u->why. */
 enum uplink_outcome uplink_outcome_of(struct uplink *u, enum kerr err,
-                                      const struct uplink_response *r);
+				      const struct uplink_response *r);
 
 /* uplink_extra.c: heartbeat, catalog and query exchanges. */
 enum uplink_outcome uplink_send_beat(struct uplink *u);
