@@ -7,6 +7,7 @@
 #include "drivers/keypad.h"
 #include "drivers/receipt.h"
 #include "drivers/scanner.h"
+#include "kiosk/journey.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/scanimg.h"
 
@@ -125,6 +126,8 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		log_info("%s: %s%s%s %s", dev_class_str(ev->cls), dev_state_str(ev->status.state),
 			 ev->status.fault ? " " : "", ev->status.fault ? kerr_str(ev->status.fault) : "",
 			 ev->status.detail);
+		if (ev->cls == DEV_IDCARD)
+			journey_reader_status(k, &ev->status);
 		k->dirty = true;
 		break;
 	case DEV_EV_CARD:
