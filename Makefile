@@ -1,5 +1,6 @@
 # The 政务服务 7x24 self-service kiosk. `make run` and `make check` install what they need (mk/deps.sh).
-# Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=.
+# Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=,
+# READER=pty (make run: the ID-card reader over the serial backend, simulated on a pty).
 
 O ?= build
 SANITIZE ?=
@@ -26,7 +27,7 @@ TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
 LIB_SRC := $(wildcard common/*.c drivers/*.c offline-queue/*.c ui/*.c ui/sdl/*.c) \
 	$(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
-TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c tests/tools/test_*.c)
 TEST_BIN := $(TEST_SRC:%.c=$(O)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:%.c=$(O)/%)
@@ -34,6 +35,9 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
 KIOSK := $(O)/kiosk/kiosk
+# The technicians' tool: tools/kioskctl/main.c and one file per command group.
+KIOSKCTL := $(O)/tools/kioskctl/kioskctl
+KIOSKCTL_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tools/kioskctl/*.c))
 
 # Quiet by default, as kernel-style builds are; V=1 prints every command.
 ifeq ($(V),1)
@@ -45,7 +49,7 @@ endif
 .PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
 .DEFAULT_GOAL := all
 
-all: $(KIOSK)
+all: $(KIOSK) $(KIOSKCTL)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -60,13 +64,19 @@ $(KIOSK): $(O)/kiosk/main.o $(O)/libkiosk.a
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Journey and golden tests run the kiosk binary itself.
+$(KIOSKCTL): $(KIOSKCTL_OBJ) $(O)/libkiosk.a
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# Journey and golden tests run the kiosk binary itself; tool tests run kioskctl.
 $(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
+$(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
 
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  TEST    $@"
-	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' -o $@ $< \
+	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
+		-DKIOSKCTL_BIN='"$(abspath $(KIOSKCTL))"' -o $@ $< \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Fuzz targets replay their corpus under `make check`; `make fuzz` runs them with libFuzzer.
@@ -93,11 +103,16 @@ deps-check:
 	@sh mk/deps.sh check
 
 # The kiosk in a window with simulated devices and the developer keys (README.md, "Driving it").
+# READER=pty: the ID-card reader through the real serial backend, a simulated reader on a pty.
 run: deps-build
 	@$(MAKE) --no-print-directory all
+ifeq ($(READER),pty)
+	@sh mk/run-pty.sh $(KIOSK) $(KIOSKCTL) $(abspath $(O))/run-pty $(O)/run-data $(RUN_ARGS)
+else
 	$(KIOSK) --config assets/kiosk.conf --data $(O)/run-data --dev $(RUN_ARGS)
+endif
 
-build-tests: $(KIOSK) $(TEST_BIN) $(FUZZ_BIN)
+build-tests: $(KIOSK) $(KIOSKCTL) $(TEST_BIN) $(FUZZ_BIN)
 
 # Every test, headless. Ends with "N passed, N failed".
 check: deps-check
@@ -121,17 +136,18 @@ fuzz: deps-check
 	done
 
 format:
-	clang-format -i $(wildcard */*.c */*.h ui/sdl/*.c ui/sdl/*.h tests/*/*.c tests/*/*.h)
+	clang-format -i $(wildcard */*.c */*.h ui/sdl/*.c ui/sdl/*.h tools/*/*.c tools/*/*.h tests/*/*.c tests/*/*.h)
 
 tidy:
-	clang-tidy $(LIB_SRC) kiosk/main.c -- -std=gnu11 -I. $(PKG_CFLAGS)
+	clang-tidy $(LIB_SRC) kiosk/main.c $(wildcard tools/kioskctl/*.c) -- -std=gnu11 -I. $(PKG_CFLAGS)
 
 install: all
 	install -D -m 755 $(KIOSK) $(DESTDIR)$(PREFIX)/bin/kiosk
+	install -D -m 755 $(KIOSKCTL) $(DESTDIR)$(PREFIX)/bin/kioskctl
 	install -d $(DESTDIR)$(PREFIX)/share/kiosk
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/kiosk/
 
 clean:
 	rm -rf $(O)
 
--include $(LIB_OBJ:.o=.d) $(O)/kiosk/main.d
+-include $(LIB_OBJ:.o=.d) $(KIOSKCTL_OBJ:.o=.d) $(O)/kiosk/main.d

@@ -54,6 +54,11 @@ static int64_t port_ready_at(void *ctx)
 	return clock_now_ms(s->dev.clock) + LOOK_MS;
 }
 
+static const char *port_error(void *ctx)
+{
+	return ((struct idcard_serial *)ctx)->port.error;
+}
+
 static void release(struct idcard_serial *s)
 {
 	idcard_reader_destroy(s->reader);
@@ -118,6 +123,7 @@ enum kerr idcard_serial_open(const struct dev_config *cfg, const struct dev_sink
 			.send = port_send,
 			.recv = port_recv,
 			.ready_at = port_ready_at,
+			.error = port_error,
 			.ctx = s,
 		};
 		/* The port is opened by the first probe: a reader plugged in later is found then.

@@ -121,6 +121,9 @@ void serial_port_close(struct serial_port *p)
 {
 	if (p->fd < 0)
 		return;
+	/* Exclusivity outlives the descriptor while anyone else holds the tty open (a pty's other
+	 * side does): give it back, or the next open of the same port fails. */
+	ioctl(p->fd, TIOCNXCL);
 	close(p->fd);
 	p->fd = -1;
 }
