@@ -8,7 +8,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CFLAGS ?= -O2 -g
 
-PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode
+PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libusb-1.0
 TEST_PKGS := cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers

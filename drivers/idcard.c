@@ -16,6 +16,7 @@ static const struct {
 } backends[] = {
 	{ "sim", idcard_sim_open },
 	{ "serial", idcard_serial_open },
+	{ "usb", idcard_usb_open },
 };
 
 static const char *const type_names[IDCARD__COUNT] = {
