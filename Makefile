@@ -21,7 +21,7 @@ endif
 
 # Evaluated only when used, so the deps step can run before pkg-config knows the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
 TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
 
 LIB_SRC := $(wildcard common/*.c drivers/*.c offline-queue/*.c ui/*.c ui/sdl/*.c) \
@@ -68,6 +68,13 @@ $(KIOSKCTL): $(KIOSKCTL_OBJ) $(O)/libkiosk.a
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# A stand-in for a vendor's photo decoder, for the photo hook's test only; never installed.
+FAKE_WLT := $(O)/tests/data/libfakewlt.so
+$(FAKE_WLT): tests/data/fake_wlt.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -shared -fPIC $(CFLAGS) -o $@ $<
+$(O)/tests/unit/test_idcard_photo: $(FAKE_WLT)
+
 # Journey and golden tests run the kiosk binary itself; tool tests run kioskctl.
 $(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
@@ -76,7 +83,7 @@ $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
-		-DKIOSKCTL_BIN='"$(abspath $(KIOSKCTL))"' -o $@ $< \
+		-DKIOSKCTL_BIN='"$(abspath $(KIOSKCTL))"' -DFAKE_WLT_LIB='"$(abspath $(FAKE_WLT))"' -o $@ $< \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Fuzz targets replay their corpus under `make check`; `make fuzz` runs them with libFuzzer.
