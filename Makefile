@@ -1,5 +1,6 @@
 # The 政务服务 7x24 self-service kiosk. `make run` and `make check` install what they need (mk/deps.sh).
-# Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=.
+# Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=,
+# READER=pty (make run: the ID-card reader over the serial backend, simulated on a pty).
 
 O ?= build
 SANITIZE ?=
@@ -7,7 +8,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CFLAGS ?= -O2 -g
 
-PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl
+PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl libusb-1.0
 TEST_PKGS := cmocka
 # The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
 PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto
@@ -22,14 +23,14 @@ endif
 
 # Evaluated only when used, so the deps step can run before pkg-config knows the packages.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
 TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
 PLAT_LIBS = $(shell pkg-config --libs $(PLAT_PKGS)) -lpthread
 
 LIB_SRC := $(wildcard common/*.c drivers/*.c offline-queue/*.c ui/*.c ui/sdl/*.c) \
 	$(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
-TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c tests/tools/test_*.c)
 TEST_BIN := $(TEST_SRC:%.c=$(O)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:%.c=$(O)/%)
@@ -42,6 +43,9 @@ PLAT_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tests/platform/*.c))
 COMMON_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard common/*.c))
 # The request-body checks of the platform, shared with their unit test and fuzz target.
 PLAT_JSON_OBJ := $(O)/tests/platform/plat_json.o
+# The technicians' tool: tools/kioskctl/main.c and one file per command group.
+KIOSKCTL := $(O)/tools/kioskctl/kioskctl
+KIOSKCTL_OBJ := $(patsubst %.c,$(O)/%.o,$(wildcard tools/kioskctl/*.c))
 
 # Quiet by default, as kernel-style builds are; V=1 prints every command.
 ifeq ($(V),1)
@@ -53,7 +57,7 @@ endif
 .PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
 .DEFAULT_GOAL := all
 
-all: $(KIOSK) $(PLATFORM)
+all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
 
 $(O)/%.o: %.c
 	@mkdir -p $(@D)
@@ -72,6 +76,20 @@ $(KIOSK): $(O)/kiosk/main.o $(O)/libkiosk.a
 # through docs/uplink.md alone.
 $(PLAT_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags $(PLAT_PKGS))
 
+$(KIOSKCTL): $(KIOSKCTL_OBJ) $(O)/libkiosk.a
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+# A stand-in for a vendor's photo decoder, for the photo hook's test only; never installed.
+FAKE_WLT := $(O)/tests/data/libfakewlt.so
+$(FAKE_WLT): tests/data/fake_wlt.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -shared -fPIC $(CFLAGS) -o $@ $<
+$(O)/tests/unit/test_idcard_photo: $(FAKE_WLT)
+
+# Tool tests run kioskctl.
+$(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
+
 $(PLATFORM): $(PLAT_OBJ) $(COMMON_OBJ)
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PLAT_LIBS)
@@ -86,7 +104,8 @@ $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  TEST    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
-		-DPLATFORM_BIN='"$(abspath $(PLATFORM))"' -o $@ $< $(filter %.o,$^) \
+		-DPLATFORM_BIN='"$(abspath $(PLATFORM))"' -DKIOSKCTL_BIN='"$(abspath $(KIOSKCTL))"' \
+		-DFAKE_WLT_LIB='"$(abspath $(FAKE_WLT))"' -o $@ $< $(filter %.o,$^) \
 		$(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS) $(TEST_LIBS)
 
 # Fuzz targets replay their corpus under `make check`; `make fuzz` runs them with libFuzzer.
@@ -113,11 +132,16 @@ deps-check:
 	@sh mk/deps.sh check
 
 # The kiosk in a window with simulated devices and the developer keys (README.md, "Driving it").
+# READER=pty: the ID-card reader through the real serial backend, a simulated reader on a pty.
 run: deps-build
 	@$(MAKE) --no-print-directory all
+ifeq ($(READER),pty)
+	@sh mk/run-pty.sh $(KIOSK) $(KIOSKCTL) $(abspath $(O))/run-pty $(O)/run-data $(RUN_ARGS)
+else
 	$(KIOSK) --config assets/kiosk.conf --data $(O)/run-data --dev $(RUN_ARGS)
+endif
 
-build-tests: $(KIOSK) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN)
+build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN)
 
 # Every test, headless. Ends with "N passed, N failed".
 check: deps-check
@@ -141,17 +165,18 @@ fuzz: deps-check
 	done
 
 format:
-	clang-format -i $(wildcard */*.c */*.h ui/sdl/*.c ui/sdl/*.h tests/*/*.c tests/*/*.h)
+	clang-format -i $(wildcard */*.c */*.h ui/sdl/*.c ui/sdl/*.h tools/*/*.c tools/*/*.h tests/*/*.c tests/*/*.h)
 
 tidy:
-	clang-tidy $(LIB_SRC) kiosk/main.c -- -std=gnu11 -I. $(PKG_CFLAGS)
+	clang-tidy $(LIB_SRC) kiosk/main.c $(wildcard tools/kioskctl/*.c) -- -std=gnu11 -I. $(PKG_CFLAGS)
 
 install: all
 	install -D -m 755 $(KIOSK) $(DESTDIR)$(PREFIX)/bin/kiosk
+	install -D -m 755 $(KIOSKCTL) $(DESTDIR)$(PREFIX)/bin/kioskctl
 	install -d $(DESTDIR)$(PREFIX)/share/kiosk
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/kiosk/
 
 clean:
 	rm -rf $(O)
 
--include $(LIB_OBJ:.o=.d) $(PLAT_OBJ:.o=.d) $(O)/kiosk/main.d
+-include $(LIB_OBJ:.o=.d) $(PLAT_OBJ:.o=.d) $(KIOSKCTL_OBJ:.o=.d) $(O)/kiosk/main.d

@@ -64,9 +64,13 @@ void dev_event_finish(struct dev_event *ev);
 
 /* Configuration of one device, from the kiosk's configuration file ("<class>.<key> = value"). */
 struct dev_config {
-	char backend[16];  /* "sim", later "usb", "serial", "sane", "cups", "hid" */
+	char backend[16];  /* "sim", "usb", "serial"; later "sane", "cups", "hid" */
 	char path[256];    /* a device path, URI or spool folder, as the backend needs */
 	int latency_ms;    /* simulated backends: how long an operation takes */
+	int baud;          /* serial backends: line speed, 8N1 */
+	char usb_ids[128]; /* USB backends: more "VVVV:PPPP" pairs, comma separated, after the built-in table */
+	char usb_endpoints[16]; /* USB backends: "IN,OUT" addresses in hex overriding the descriptors */
+	char lib[256];     /* a vendor library loaded at run time (idcard: the photo decoder); empty: none */
 };
 
 struct dev;

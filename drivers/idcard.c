@@ -2,6 +2,7 @@
  * requests to it. */
 #include "drivers/idcard.h"
 
+#include "drivers/idcard_backend.h"
 #include "drivers/sim.h"
 
 #include <assert.h>
@@ -14,6 +15,8 @@ static const struct {
 			  struct clock *clock, struct dev **ret);
 } backends[] = {
 	{ "sim", idcard_sim_open },
+	{ "serial", idcard_serial_open },
+	{ "usb", idcard_usb_open },
 };
 
 static const char *const type_names[IDCARD__COUNT] = {

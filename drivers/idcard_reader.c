@@ -284,6 +284,14 @@ static void handle_reply(struct idcard_reader *r, int64_t now, const struct idca
 	}
 }
 
+/* The transport's own words for its last failure, when it keeps them. */
+static const char *transport_error(const struct idcard_reader *r, const char *fallback)
+{
+	const char *s = r->t.error ? r->t.error(r->t.ctx) : NULL;
+
+	return s && s[0] ? s : fallback;
+}
+
 /* Takes what has arrived; true when the exchange ended (a reply was handled, or it failed). */
 static bool receive(struct idcard_reader *r, int64_t now)
 {
@@ -294,7 +302,7 @@ static bool receive(struct idcard_reader *r, int64_t now)
 		enum kerr e = r->t.recv(r->t.ctx, buf, sizeof(buf), &n);
 
 		if (e != KERR_OK) {
-			fail(r, now, e, "receive failed");
+			fail(r, now, e, transport_error(r, "receive failed"));
 			return true;
 		}
 		if (n == 0)
@@ -357,7 +365,7 @@ static void send_step(struct idcard_reader *r, int64_t now)
 	if (e == KERR_OK)
 		e = r->t.send(r->t.ctx, frame, len);
 	if (e != KERR_OK) {
-		fail(r, now, e, "send failed");
+		fail(r, now, e, transport_error(r, "send failed"));
 		return;
 	}
 	idcard_frame_parser_reset(&r->parser);

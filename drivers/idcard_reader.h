@@ -9,9 +9,9 @@
 
 /* How often find-card is sent while looking for a card, how long a reply may take, and how often a
  * faulty or absent module is probed again with the status command. */
-#define IDCARD_POLL_MS 300
+#define IDCARD_POLL_MS		300
 #define IDCARD_REPLY_TIMEOUT_MS 3000
-#define IDCARD_REPROBE_MS 1000
+#define IDCARD_REPROBE_MS	1000
 /* Consecutive failed exchanges (timeouts, garbled replies) before the module is declared faulty. */
 #define IDCARD_MAX_FAILS 3
 
@@ -26,6 +26,9 @@ struct idcard_transport {
 	/* When recv() may next have bytes, on the kiosk's monotonic clock; INT64_MAX when the
 	 * transport cannot tell (the loop then checks again at its timeout). May be NULL. */
 	int64_t (*ready_at)(void *ctx);
+	/* The system's words for the last failure ("open /dev/ttyUSB0: No such file or directory"),
+	 * kept in the device's status detail. May be NULL. */
+	const char *(*error)(void *ctx);
 	void *ctx;
 };
 

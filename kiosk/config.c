@@ -37,6 +37,7 @@ void config_defaults(struct config *c)
 	for (int i = 0; i < DEV__COUNT; i++) {
 		snprintf(c->dev[i].backend, sizeof(c->dev[i].backend), "sim");
 		c->dev[i].latency_ms = 300;
+		c->dev[i].baud = 115200;
 	}
 }
 
@@ -78,6 +79,10 @@ static const struct key keys[] = {
 	STR("calendar.holidays", holidays),
 	STR("calendar.workdays", workdays),
 	DEV("idcard", DEV_IDCARD),
+	INT("idcard.baud", dev[DEV_IDCARD].baud, 1200, 921600),
+	STR("idcard.usb_ids", dev[DEV_IDCARD].usb_ids),
+	STR("idcard.usb_endpoints", dev[DEV_IDCARD].usb_endpoints),
+	STR("idcard.photo_lib", dev[DEV_IDCARD].lib),
 	DEV("scanner", DEV_SCANNER),
 	DEV("receipt", DEV_RECEIPT),
 	DEV("docprint", DEV_DOCPRINT),

@@ -7,6 +7,7 @@
 #include "drivers/keypad.h"
 #include "drivers/receipt.h"
 #include "drivers/scanner.h"
+#include "kiosk/journey.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/scanimg.h"
 #include "kiosk/sync.h"
@@ -127,6 +128,8 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 			 ev->status.fault ? " " : "", ev->status.fault ? kerr_str(ev->status.fault) : "",
 			 ev->status.detail);
 		sync_report_health(k);
+		if (ev->cls == DEV_IDCARD)
+			journey_reader_status(k, &ev->status);
 		k->dirty = true;
 		break;
 	case DEV_EV_CARD:

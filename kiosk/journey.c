@@ -38,10 +38,31 @@ void enter_home(struct kiosk *k)
 void enter_card(struct kiosk *k)
 {
 	enum kerr e = k->dev[DEV_IDCARD] ? idcard_enable(k->dev[DEV_IDCARD], true) : KERR_NO_DEVICE;
+	struct dev_status st;
 
 	if (e != KERR_OK) {
 		log_warn("idcard: cannot start reading: %s", kerr_str(e));
 		banner(k, true, texts_device_fault(DEV_IDCARD, e));
+		return;
+	}
+	k->reader_fault_shown = false;
+	dev_get_status(k->dev[DEV_IDCARD], &st);
+	journey_reader_status(k, &st);
+}
+
+void journey_reader_status(struct kiosk *k, const struct dev_status *st)
+{
+	bool faulty = st->state == DEV_STATE_ABSENT || st->state == DEV_STATE_FAULT;
+
+	if (k->state != FLOW_CARD)
+		return;
+	if (faulty) {
+		banner(k, true, texts_reader_fault(st->fault));
+		k->reader_fault_shown = true;
+	} else if (k->reader_fault_shown && st->state == DEV_STATE_READY) {
+		/* The resident was told to wait or leave: say it works again, not just fall silent. */
+		banner(k, false, texts_reader_recovered());
+		k->reader_fault_shown = false;
 	}
 }
 

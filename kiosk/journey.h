@@ -2,6 +2,7 @@
 #ifndef KIOSK_JOURNEY_H
 #define KIOSK_JOURNEY_H
 
+#include "drivers/device.h"
 #include "kiosk/flow.h"
 
 /* Entry and exit */
@@ -20,6 +21,10 @@ void enter_eval(struct kiosk *k);
 void exit_eval(struct kiosk *k);
 void enter_eval_text(struct kiosk *k);
 void enter_thanks(struct kiosk *k);
+
+/* The card reader's status changed (or the card screen opened): tell the resident waiting at the
+ * card screen that it failed, and that it came back. */
+void journey_reader_status(struct kiosk *k, const struct dev_status *st);
 
 /* Guards */
 bool guard_tile_apply(struct kiosk *k, int arg);

@@ -56,6 +56,7 @@ struct kiosk {
 	struct session session;
 	char banner[512];
 	bool banner_error;
+	bool reader_fault_shown; /* the banner tells of a card reader fault */
 	int64_t last_touch_ms;   /* for the idle timeout */
 	int64_t state_since_ms;
 	int64_t timer_ms;        /* the screen's own timer (thanks), INT64_MAX when none */

@@ -17,6 +17,23 @@ const char *texts_card_error(enum kerr e)
 	}
 }
 
+const char *texts_reader_fault(enum kerr e)
+{
+	switch (e) {
+	case KERR_NO_DEVICE:
+		return texts_card_error(KERR_NO_DEVICE);
+	case KERR_PERM:
+		return "读卡器未获授权，暂时无法读卡，已通知工作人员。请到人工窗口办理，给您带来不便，敬请谅解。";
+	default:
+		return "读卡器暂时没有响应，正在自动恢复。请稍候再放置身份证；如仍无法读取，请到人工窗口办理。";
+	}
+}
+
+const char *texts_reader_recovered(void)
+{
+	return "读卡器已恢复正常。请将身份证平放在下方读卡区，读取完成前请勿移动。";
+}
+
 const char *texts_device_fault(enum dev_class c, enum kerr e)
 {
 	switch (c) {

@@ -6,6 +6,9 @@
 #include "drivers/device.h"
 
 const char *texts_card_error(enum kerr e);
+/* The card reader itself is faulty (e: its status fault) or came back while a resident waits. */
+const char *texts_reader_fault(enum kerr e);
+const char *texts_reader_recovered(void);
 const char *texts_device_fault(enum dev_class c, enum kerr e);
 const char *texts_store_error(enum kerr e);
 const char *texts_catalog_unavailable(void);

@@ -447,7 +447,11 @@ static void test_card_faults(void **state)
 	line(f, "wait 1000");
 	line(f, "dev idcard unplug");
 	line(f, "wait 1000");
+	line(f, "expect CARD");
+	line(f, "expect-text 读卡器暂时无法使用");
 	line(f, "dev idcard plug");
+	line(f, "wait 1500");
+	line(f, "expect-text 读卡器已恢复");
 	line(f, "dev idcard insert hmt");
 	line(f, "wait 3000");
 	line(f, "expect CATALOG");

@@ -528,7 +528,7 @@ static struct bare *bare_open(void)
 {
 	struct bare *b = calloc(1, sizeof(*b));
 	struct dev_sink sink = { post, &b->rig };
-	struct idcard_transport t = { s_send, s_recv, NULL, &b->s };
+	struct idcard_transport t = { .send = s_send, .recv = s_recv, .ctx = &b->s };
 
 	clock_init_virtual(&b->rig.clock, WALL_2025_06_01);
 	dev_init(&b->dev, &bare_ops, &sink, &b->rig.clock);

@@ -1,0 +1,367 @@
+/* libusb bulk pipes. libusb's error codes are translated to the kiosk's in usb_kerr() only. */
+#include "drivers/usb.h"
+
+#include <libusb.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One packet per IN transfer: a transfer of more would wait for a short packet that a reply whose
+ * length is a multiple of the packet size never sends. */
+#define IN_MAX 512
+
+struct usb_bulk {
+	libusb_context *ctx;
+	struct usb_id ids[USB_IDS_MAX];
+	size_t n_ids;
+	uint8_t want_in, want_out; /* from the configuration; 0: from the descriptors */
+	libusb_device_handle *h;
+	int iface;
+	uint8_t ep_in, ep_out;
+	struct libusb_transfer *in; /* always submitted while open */
+	bool in_busy;		    /* in is submitted and not yet completed or cancelled */
+	bool in_done;		    /* completed: in->actual_length bytes at in_buf + in_pos */
+	int in_pos;
+	uint8_t in_buf[IN_MAX];
+	char error[160];
+};
+
+static enum kerr usb_kerr(int rc)
+{
+	switch (rc) {
+	case LIBUSB_SUCCESS:
+		return KERR_OK;
+	case LIBUSB_ERROR_NO_DEVICE:
+	case LIBUSB_ERROR_NOT_FOUND:
+		return KERR_NO_DEVICE;
+	case LIBUSB_ERROR_ACCESS:
+		return KERR_PERM;
+	case LIBUSB_ERROR_BUSY:
+		return KERR_BUSY;
+	case LIBUSB_ERROR_TIMEOUT:
+		return KERR_TIMEOUT;
+	case LIBUSB_ERROR_NO_MEM:
+		return KERR_NOMEM;
+	default:
+		return KERR_IO;
+	}
+}
+
+static enum kerr failed(struct usb_bulk *u, const char *what, int rc)
+{
+	enum kerr e = usb_kerr(rc);
+
+	snprintf(u->error, sizeof(u->error), "usb %s: %s", what, libusb_strerror(rc));
+	if (e == KERR_NO_DEVICE)
+		usb_bulk_close(u);
+	return e;
+}
+
+static bool hex_u16(const char *s, size_t len, uint16_t *ret)
+{
+	unsigned v = 0;
+
+	if (len == 0 || len > 4)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		unsigned d = c >= '0' && c <= '9'   ? (unsigned)(c - '0')
+			     : c >= 'a' && c <= 'f' ? (unsigned)(c - 'a' + 10)
+			     : c >= 'A' && c <= 'F' ? (unsigned)(c - 'A' + 10)
+						    : 16;
+		if (d > 15)
+			return false;
+		v = v << 4 | d;
+	}
+	*ret = (uint16_t)v;
+	return true;
+}
+
+enum kerr usb_ids_parse(const char *s, struct usb_id *ids, size_t cap, size_t *n)
+{
+	while (s && *s) {
+		const char *colon = strchr(s, ':'), *end = strchr(s, ',');
+		struct usb_id id;
+
+		if (!end)
+			end = s + strlen(s);
+		while (*s == ' ')
+			s++;
+		if (!colon || colon > end || !hex_u16(s, (size_t)(colon - s), &id.vid) ||
+		    !hex_u16(colon + 1, (size_t)(end - colon - 1), &id.pid))
+			return KERR_INVAL;
+		if (*n >= cap)
+			return KERR_FULL;
+		ids[(*n)++] = id;
+		s = *end ? end + 1 : end;
+	}
+	return KERR_OK;
+}
+
+enum kerr usb_endpoints_parse(const char *s, uint8_t *ret_in, uint8_t *ret_out)
+{
+	const char *comma;
+	uint16_t in, out;
+
+	if (!s || !*s) {
+		*ret_in = 0;
+		*ret_out = 0;
+		return KERR_OK;
+	}
+	comma = strchr(s, ',');
+	if (!comma || !hex_u16(s, (size_t)(comma - s), &in) ||
+	    !hex_u16(comma + 1, strlen(comma + 1), &out) || in > 0xff || out > 0xff ||
+	    !(in & 0x80) || (out & 0x80) || out == 0)
+		return KERR_INVAL;
+	*ret_in = (uint8_t)in;
+	*ret_out = (uint8_t)out;
+	return KERR_OK;
+}
+
+enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8_t ep_out,
+			  struct usb_bulk **ret)
+{
+	struct usb_bulk *u = calloc(1, sizeof(*u));
+	int rc;
+
+	if (!u)
+		return KERR_NOMEM;
+	if (n > USB_IDS_MAX)
+		n = USB_IDS_MAX;
+	memcpy(u->ids, ids, n * sizeof(*ids));
+	u->n_ids = n;
+	u->want_in = ep_in;
+	u->want_out = ep_out;
+	u->iface = -1;
+	rc = libusb_init(&u->ctx);
+	if (rc == 0) {
+		u->in = libusb_alloc_transfer(0);
+		rc = u->in ? 0 : LIBUSB_ERROR_NO_MEM;
+	}
+	if (rc != 0) {
+		enum kerr e = usb_kerr(rc);
+
+		usb_bulk_destroy(u);
+		return e == KERR_NOMEM ? e : KERR_IO;
+	}
+	*ret = u;
+	return KERR_OK;
+}
+
+void usb_bulk_destroy(struct usb_bulk *u)
+{
+	if (!u)
+		return;
+	usb_bulk_close(u);
+	if (u->in)
+		libusb_free_transfer(u->in);
+	if (u->ctx)
+		libusb_exit(u->ctx);
+	free(u);
+}
+
+static bool known(const struct usb_bulk *u, const struct libusb_device_descriptor *d)
+{
+	for (size_t i = 0; i < u->n_ids; i++)
+		if (u->ids[i].vid == d->idVendor && u->ids[i].pid == d->idProduct)
+			return true;
+	return false;
+}
+
+/* The interface with a bulk IN and OUT pair: the configured endpoints, else the first pair,
+ * vendor-specific interfaces first. */
+static bool pick_endpoints(struct usb_bulk *u, const struct libusb_config_descriptor *cfg)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < cfg->bNumInterfaces; i++) {
+			const struct libusb_interface_descriptor *alt;
+			uint8_t in = 0, out = 0;
+
+			if (cfg->interface[i].num_altsetting < 1)
+				continue;
+			alt = &cfg->interface[i].altsetting[0];
+			if (pass == 0 && alt->bInterfaceClass != LIBUSB_CLASS_VENDOR_SPEC)
+				continue;
+			for (int k = 0; k < alt->bNumEndpoints; k++) {
+				const struct libusb_endpoint_descriptor *ep = &alt->endpoint[k];
+				uint8_t a = ep->bEndpointAddress;
+
+				if ((ep->bmAttributes & 3) != LIBUSB_TRANSFER_TYPE_BULK)
+					continue;
+				if ((a & 0x80) && !in && (!u->want_in || a == u->want_in))
+					in = a;
+				if (!(a & 0x80) && !out && (!u->want_out || a == u->want_out))
+					out = a;
+			}
+			if (in && out) {
+				u->iface = alt->bInterfaceNumber;
+				u->ep_in = in;
+				u->ep_out = out;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
+static void LIBUSB_CALL in_done(struct libusb_transfer *t)
+{
+	struct usb_bulk *u = t->user_data;
+
+	u->in_busy = false;
+	u->in_done = true;
+	u->in_pos = 0;
+}
+
+static int submit_in(struct usb_bulk *u)
+{
+	int rc;
+
+	libusb_fill_bulk_transfer(u->in, u->h, u->ep_in, u->in_buf, sizeof(u->in_buf), in_done, u,
+				  0);
+	u->in_done = false;
+	rc = libusb_submit_transfer(u->in);
+	u->in_busy = rc == 0;
+	return rc;
+}
+
+static int open_device(struct usb_bulk *u, libusb_device *dev)
+{
+	struct libusb_config_descriptor *cfg = NULL;
+	int rc = libusb_get_active_config_descriptor(dev, &cfg);
+
+	if (rc != 0)
+		return rc;
+	if (!pick_endpoints(u, cfg)) {
+		libusb_free_config_descriptor(cfg);
+		snprintf(u->error, sizeof(u->error), "usb: no bulk IN and OUT endpoints");
+		return LIBUSB_ERROR_NOT_SUPPORTED;
+	}
+	libusb_free_config_descriptor(cfg);
+	rc = libusb_open(dev, &u->h);
+	if (rc != 0)
+		return rc;
+	/* The kernel may have bound a generic driver (usbhid, cdc): lend the interface to us and
+	 * give it back on release. Not every platform can; claiming then tells. */
+	libusb_set_auto_detach_kernel_driver(u->h, 1);
+	rc = libusb_claim_interface(u->h, u->iface);
+	if (rc == 0)
+		rc = submit_in(u);
+	if (rc != 0) {
+		libusb_close(u->h);
+		u->h = NULL;
+	}
+	return rc;
+}
+
+enum kerr usb_bulk_open(struct usb_bulk *u)
+{
+	libusb_device **list = NULL;
+	ssize_t n;
+	int rc = LIBUSB_ERROR_NO_DEVICE;
+
+	if (u->h)
+		return KERR_OK;
+	n = libusb_get_device_list(u->ctx, &list);
+	if (n < 0)
+		return failed(u, "list", (int)n);
+	for (ssize_t i = 0; i < n; i++) {
+		struct libusb_device_descriptor d;
+
+		if (libusb_get_device_descriptor(list[i], &d) != 0 || !known(u, &d))
+			continue;
+		rc = open_device(u, list[i]);
+		if (rc == 0) {
+			snprintf(u->error, sizeof(u->error), "%04x:%04x", d.idVendor, d.idProduct);
+			break;
+		}
+	}
+	libusb_free_device_list(list, 1);
+	if (rc == LIBUSB_ERROR_NOT_SUPPORTED)
+		return KERR_PROTO;
+	if (rc != 0) {
+		snprintf(u->error, sizeof(u->error), "usb: %s",
+			 rc == LIBUSB_ERROR_NO_DEVICE ? "no known reader attached"
+						      : libusb_strerror(rc));
+		return usb_kerr(rc);
+	}
+	return KERR_OK;
+}
+
+void usb_bulk_close(struct usb_bulk *u)
+{
+	if (!u->h)
+		return;
+	if (u->in_busy && libusb_cancel_transfer(u->in) == 0) {
+		struct timeval tv = { 0, 100000 };
+
+		/* Bounded: a device that vanished completes cancellations at once anyway. */
+		for (int i = 0; i < 10 && u->in_busy; i++)
+			libusb_handle_events_timeout_completed(u->ctx, &tv, NULL);
+	}
+	u->in_busy = false;
+	u->in_done = false;
+	libusb_release_interface(u->h, u->iface);
+	libusb_close(u->h);
+	u->h = NULL;
+}
+
+enum kerr usb_bulk_write(struct usb_bulk *u, const uint8_t *buf, size_t n)
+{
+	int done = 0, rc;
+
+	if (!u->h)
+		return KERR_NO_DEVICE;
+	rc = libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)buf, (int)n, &done,
+				  USB_WRITE_TIMEOUT_MS);
+	if (rc == 0 && (size_t)done != n)
+		rc = LIBUSB_ERROR_IO;
+	return rc == 0 ? KERR_OK : failed(u, "write", rc);
+}
+
+enum kerr usb_bulk_read(struct usb_bulk *u, uint8_t *buf, size_t cap, size_t *ret_n)
+{
+	struct timeval zero = { 0, 0 };
+	size_t n = 0;
+	int rc;
+
+	*ret_n = 0;
+	if (!u->h)
+		return KERR_OK;
+	if (!u->in_done) {
+		rc = libusb_handle_events_timeout_completed(u->ctx, &zero, NULL);
+		if (rc != 0 && rc != LIBUSB_ERROR_INTERRUPTED)
+			return failed(u, "events", rc);
+	}
+	if (!u->in_done)
+		return KERR_OK;
+	switch (u->in->status) {
+	case LIBUSB_TRANSFER_COMPLETED:
+		n = (size_t)(u->in->actual_length - u->in_pos);
+		if (n > cap)
+			n = cap;
+		memcpy(buf, u->in_buf + u->in_pos, n);
+		u->in_pos += (int)n;
+		*ret_n = n;
+		break;
+	case LIBUSB_TRANSFER_NO_DEVICE:
+		return failed(u, "read", LIBUSB_ERROR_NO_DEVICE);
+	case LIBUSB_TRANSFER_STALL:
+		libusb_clear_halt(u->h, u->ep_in);
+		break;
+	default:
+		break;
+	}
+	if (u->in->status != LIBUSB_TRANSFER_COMPLETED || u->in_pos >= u->in->actual_length) {
+		rc = submit_in(u);
+		if (rc != 0)
+			return failed(u, "read", rc);
+	}
+	return KERR_OK;
+}
+
+const char *usb_bulk_error(const struct usb_bulk *u)
+{
+	return u->error;
+}

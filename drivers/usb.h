@@ -1,0 +1,48 @@
+/* A USB bulk pipe through libusb: the first attached device whose VID:PID is in a table, its bulk
+ * endpoints read from the descriptors (or given), the kernel's driver detached while claimed,
+ * writes bounded by a timeout and reads that never wait. Found again after it is unplugged and
+ * plugged back: usb_bulk_open() looks again each time it is called while closed. */
+#ifndef DRIVERS_USB_H
+#define DRIVERS_USB_H
+
+#include "common/kerr.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define USB_WRITE_TIMEOUT_MS 500
+#define USB_IDS_MAX	     16
+
+struct usb_id {
+	uint16_t vid, pid;
+};
+
+struct usb_bulk;
+
+/* Parses "VVVV:PPPP[,VVVV:PPPP]..." (hex) into ids, appending after *n. Empty s adds nothing.
+ * Errors: KERR_INVAL (malformed), KERR_FULL (more than cap). */
+enum kerr usb_ids_parse(const char *s, struct usb_id *ids, size_t cap, size_t *n);
+/* Parses "IN,OUT" endpoint addresses in hex ("81,02"); empty s gives 0, 0 (from descriptors).
+ * Errors: KERR_INVAL (malformed, or IN without bit 7 or OUT with it). */
+enum kerr usb_endpoints_parse(const char *s, uint8_t *ret_in, uint8_t *ret_out);
+
+/* A pipe to any device in ids (copied), not yet open; ep_in/ep_out 0 read the descriptors. The
+ * caller owns *ret. Errors: KERR_NOMEM, KERR_IO (libusb would not start). */
+enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8_t ep_out,
+			  struct usb_bulk **ret);
+/* Closes and frees (NULL-safe). */
+void usb_bulk_destroy(struct usb_bulk *u);
+/* Finds, opens and claims the device (no-op when open). Errors: KERR_NO_DEVICE (none attached),
+ * KERR_PERM (no access to the device node), KERR_BUSY (another program claimed it), KERR_PROTO
+ * (no bulk IN and OUT pair), KERR_IO. */
+enum kerr usb_bulk_open(struct usb_bulk *u);
+void usb_bulk_close(struct usb_bulk *u);
+/* Errors: KERR_NO_DEVICE (closed or unplugged: then closed), KERR_TIMEOUT, KERR_IO. */
+enum kerr usb_bulk_write(struct usb_bulk *u, const uint8_t *buf, size_t n);
+/* Copies up to cap bytes that have arrived, without waiting; *ret_n may be 0. A closed pipe reads
+ * nothing. Errors: KERR_NO_DEVICE (unplugged: then closed), KERR_IO. */
+enum kerr usb_bulk_read(struct usb_bulk *u, uint8_t *buf, size_t cap, size_t *ret_n);
+/* libusb's words for the last failure, with the device; never NULL. */
+const char *usb_bulk_error(const struct usb_bulk *u);
+
+#endif
