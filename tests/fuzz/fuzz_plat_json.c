@@ -18,12 +18,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!root)
 		return 0;
 	switch (data[0] % 6) {
-	case 0: plat_json_case(root, "ZW3101150001", &err); break;
-	case 1: plat_json_eval(root, "ZW3101150001", &err); break;
-	case 2: plat_json_query(root, &err); break;
-	case 3: plat_json_beat(root, "ZW3101150001", &err); break;
-	case 4: plat_json_status(root, &err); break;
-	default: plat_json_faults(root, &err); break;
+	case 0:
+		plat_json_case(root, "ZW3101150001", &err);
+		break;
+	case 1:
+		plat_json_eval(root, "ZW3101150001", &err);
+		break;
+	case 2:
+		plat_json_query(root, &err);
+		break;
+	case 3:
+		plat_json_beat(root, "ZW3101150001", &err);
+		break;
+	case 4:
+		plat_json_status(root, &err);
+		break;
+	default:
+		plat_json_faults(root, &err);
+		break;
 	}
 	json_decref(root);
 	return 0;

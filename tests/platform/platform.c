@@ -76,7 +76,9 @@ int main(int argc, char **argv)
 
 	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (opt) {
-		case 'd': db = optarg; break;
+		case 'd':
+			db = optarg;
+			break;
 		case 'p':
 			o.port = (unsigned)strtoul(optarg, &end, 10);
 			if (*end || o.port > 65535) {
@@ -84,14 +86,30 @@ int main(int argc, char **argv)
 				return 2;
 			}
 			break;
-		case 'f': port_file = optarg; break;
-		case 'c': catalog = optarg; break;
-		case 'C': cert = optarg; break;
-		case 'K': key = optarg; break;
-		case 'A': ca = optarg; break;
-		case 'q': p.quiet = true; break;
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case 'f':
+			port_file = optarg;
+			break;
+		case 'c':
+			catalog = optarg;
+			break;
+		case 'C':
+			cert = optarg;
+			break;
+		case 'K':
+			key = optarg;
+			break;
+		case 'A':
+			ca = optarg;
+			break;
+		case 'q':
+			p.quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (!db || optind != argc || !cert != !key || (ca && !cert)) {
