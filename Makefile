@@ -97,6 +97,12 @@ $(PLATFORM): $(PLAT_OBJ) $(COMMON_OBJ)
 # Journey and golden tests run the kiosk binary itself; the platform test runs the platform.
 $(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
 $(O)/tests/unit/test_platform: $(PLATFORM)
+# Support code of the tests that run the kiosk or the platform.
+$(O)/tests/flow/test_journey: $(O)/tests/support/journey_script.o
+$(O)/tests/flow/test_uplink: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)
+$(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
+	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
+
 $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
 
 # Object prerequisites (the platform's checks) are linked in too.

@@ -84,8 +84,10 @@ static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_
 		if (st.pending == 0 && !k->query_waiting)
 			return KERR_OK;
 		if (real_ms() >= give_up) {
-			snprintf(err, errlen, "the outbox still holds %lld entries after %d s (%s)", (long long)st.pending,
-				 seconds, st.last_error[0] ? st.last_error : "no error");
+			snprintf(err, errlen,
+				 "the outbox still holds %lld entries after %d s (%s; next due in %lld ms, %u rounds)",
+				 (long long)st.pending, seconds, st.last_error[0] ? st.last_error : "no error",
+				 (long long)(st.next_due_ms - clock_now_ms(&k->clock)), st.rounds);
 			return KERR_BUSY;
 		}
 	}

@@ -13,7 +13,11 @@
 
 enum kerr queue_sync_recover(struct queue *q)
 {
-	return queue_db_exec(q, "UPDATE outbox SET state = 'pending' WHERE state = 'sending'");
+	/* Due times are on the monotonic clock of the process that set them, which restarts with
+	 * the machine (and with a scripted run): after a restart every open entry is due at once,
+	 * and the backoff starts over from there. */
+	return queue_db_exec(q, "UPDATE outbox SET state = 'pending', next_attempt_ms = 0 "
+				"WHERE state IN ('pending', 'sending')");
 }
 
 /* An evaluation of a case waits while the case's own entry is pending or being

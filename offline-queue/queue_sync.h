@@ -61,8 +61,8 @@ struct queue_remote_status {
 	int64_t checked_ms; /* wall clock when the platform said so; 0: never */
 };
 
-/* Entries left "sending" by a process that died are pending again: called once
- * when the worker starts, before anything is sent. */
+/* Entries left "sending" by a process that died are pending again, and every open entry is
+ * due now: called once when the worker starts, before anything is sent. */
 enum kerr queue_sync_recover(struct queue *q);
 /* The oldest entry due at now_ms (monotonic) whose turn it is: an evaluation
  * waits while its case is still pending. KERR_NOT_FOUND when none is due. Marks
