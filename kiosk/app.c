@@ -121,11 +121,33 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 	return KERR_OK;
 }
 
+/* Messages the other threads posted after the last loop turn: freed unread, with the payloads
+ * device events own. */
+static void discard_messages(struct kiosk *k)
+{
+	for (int guard = 0; guard < 100000; guard++) {
+		struct ui_input in;
+
+		ui_sdl_wait(k->ui, 0, &in);
+		if (in.type == UI_IN_NONE)
+			break;
+		if (in.type == UI_IN_WAKE && in.data) {
+			struct kiosk_msg *m = in.data;
+
+			if (m->kind == KIOSK_MSG_DEVICE)
+				dev_event_finish(&m->ev);
+			free(m);
+		}
+	}
+}
+
 void app_finish(struct kiosk *k)
 {
 	control_stop(k);
 	sync_stop(k);
 	devices_close(k);
+	if (k->ui)
+		discard_messages(k);
 	session_clear(&k->session);
 	ui_arena_finish(&k->arena);
 	ui_sdl_destroy(k->ui);
