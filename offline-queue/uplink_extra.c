@@ -110,7 +110,7 @@ enum uplink_outcome uplink_fetch_catalog(struct uplink *u)
 		log_err("uplink: the platform's catalog was refused, keeping the current "
 			"one: %s",
 			msg);
-		snprintf(u->why, sizeof(u->why), "catalog refused: %s", msg);
+		snprintf(u->why, sizeof(u->why), "catalog refused: %.200s", msg);
 		uplink_response_clear(&r);
 		return OUT_REJECT;
 	}

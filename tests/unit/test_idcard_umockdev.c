@@ -483,7 +483,7 @@ static void kernel_driver_lent_while_claimed(void **state)
 	assert_int_equal(r->detaches, 2);
 }
 
-static void expired_unreadable_and_pulled_mid_read(void **state)
+static void wrong_expired_unreadable_and_pulled_mid_read(void **state)
 {
 	struct rig *r = *state;
 
@@ -506,9 +506,25 @@ static void expired_unreadable_and_pulled_mid_read(void **state)
 	run(r, 1500);
 	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_CARD_REMOVED);
 	assert_int_equal(status(r).state, DEV_STATE_READY);
-	/* The resident puts it back: read as if nothing happened. */
 	ctl(r, "fault remove-mid-read off");
+	ctl(r, "remove");
+	run(r, 500);
 	drop_events(r);
+	/* Not one of the four accepted cards: a card of another type, one the module does not
+	 * know. */
+	ctl(r, "insert unknown-type");
+	run(r, 1500);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_INVAL);
+	ctl(r, "remove");
+	run(r, 500);
+	drop_events(r);
+	ctl(r, "insert other-card");
+	run(r, 1500);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_INVAL);
+	ctl(r, "remove");
+	run(r, 500);
+	drop_events(r);
+	/* The resident puts the right card on: read as if nothing happened. */
 	read_one(r, "resident");
 }
 
@@ -590,7 +606,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		T(reads_every_card_type),
 		T(kernel_driver_lent_while_claimed),
-		T(expired_unreadable_and_pulled_mid_read),
+		T(wrong_expired_unreadable_and_pulled_mid_read),
 		T(unplugged_and_plugged_back),
 		T(unplugged_mid_read),
 	};
