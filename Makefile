@@ -87,6 +87,12 @@ $(FAKE_WLT): tests/data/fake_wlt.c
 	$(Q)$(CC) -std=gnu11 -shared -fPIC $(CFLAGS) -o $@ $<
 $(O)/tests/unit/test_idcard_photo: $(FAKE_WLT)
 
+# The USB backend under umockdev: links libumockdev and re-executes itself with its preload library.
+UMOCKDEV_TEST := $(O)/tests/unit/test_idcard_umockdev
+$(UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
+$(UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
+$(UMOCKDEV_TEST): tests/data/idcard_reader.umockdev
+
 # Tool tests run kioskctl.
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
 

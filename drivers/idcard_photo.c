@@ -62,22 +62,20 @@ static uint32_t le32(const uint8_t *p)
 	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-enum kerr idcard_photo_decode(struct idcard_photo_decoder *d, const uint8_t wlt[1024],
-			      uint8_t rgb[IDCARD_PHOTO_W * IDCARD_PHOTO_H * 3])
+enum kerr idcard_photo_bmp_to_rgb(const uint8_t *b, size_t len,
+				  uint8_t rgb[IDCARD_PHOTO_W * IDCARD_PHOTO_H * 3])
 {
-	const uint8_t *b = d->bmp;
 	int32_t h;
 	uint32_t off;
 	bool bottom_up;
 
-	memset(d->bmp, 0, sizeof(d->bmp));
-	if (d->unpack(wlt, d->bmp, 0) != 1)
+	if (len < 54)
 		return KERR_CORRUPT;
 	h = (int32_t)le32(b + 22);
 	off = le32(b + 10);
 	if (b[0] != 'B' || b[1] != 'M' || le32(b + 18) != IDCARD_PHOTO_W ||
 	    (h != IDCARD_PHOTO_H && h != -IDCARD_PHOTO_H) || b[28] != 24 || b[29] != 0 ||
-	    off < 54 || off + 308u * IDCARD_PHOTO_H > sizeof(d->bmp))
+	    off < 54 || off > len || len - off < 308u * IDCARD_PHOTO_H)
 		return KERR_CORRUPT;
 	bottom_up = h > 0;
 	for (int y = 0; y < IDCARD_PHOTO_H; y++) {
@@ -91,6 +89,18 @@ enum kerr idcard_photo_decode(struct idcard_photo_decoder *d, const uint8_t wlt[
 			out[3 * x + 2] = row[3 * x];
 		}
 	}
-	explicit_bzero(d->bmp, sizeof(d->bmp));
 	return KERR_OK;
+}
+
+enum kerr idcard_photo_decode(struct idcard_photo_decoder *d, const uint8_t wlt[1024],
+			      uint8_t rgb[IDCARD_PHOTO_W * IDCARD_PHOTO_H * 3])
+{
+	enum kerr e = KERR_CORRUPT;
+
+	memset(d->bmp, 0, sizeof(d->bmp));
+	if (d->unpack(wlt, d->bmp, 0) == 1)
+		e = idcard_photo_bmp_to_rgb(d->bmp, sizeof(d->bmp), rgb);
+	/* A face is personal data too, refused or not. */
+	explicit_bzero(d->bmp, sizeof(d->bmp));
+	return e;
 }

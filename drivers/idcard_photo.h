@@ -32,5 +32,9 @@ void idcard_photo_decoder_close(struct idcard_photo_decoder *d);
  * promised). */
 enum kerr idcard_photo_decode(struct idcard_photo_decoder *d, const uint8_t wlt[1024],
 			      uint8_t rgb[IDCARD_PHOTO_W * IDCARD_PHOTO_H * 3]);
+/* The check and conversion inside idcard_photo_decode(): bmp (len bytes) must be a 102 x 126
+ * 24-bit BMP, rows bottom-up or top-down, padded to 308 bytes. Errors: KERR_CORRUPT. */
+enum kerr idcard_photo_bmp_to_rgb(const uint8_t *bmp, size_t len,
+				  uint8_t rgb[IDCARD_PHOTO_W * IDCARD_PHOTO_H * 3]);
 
 #endif

@@ -201,8 +201,10 @@ static void read_done(struct idcard_reader *r, int64_t now, const struct idcard_
 		finish_card(r, now, KERR_NOMEM, NULL, true, "out of memory");
 		return;
 	}
+	/* Read whole but not a card the kiosk accepts (another type, or fields that fail their
+	 * checks): the resident is told which cards are accepted, not to try the same one again. */
 	if (idcard_text_parse(p.text, p.text_len, c, &why) != KERR_OK) {
-		finish_card(r, now, KERR_CARD_READ, c, true, why);
+		finish_card(r, now, KERR_INVAL, c, true, why);
 		return;
 	}
 	if (p.photo_len == sizeof(c->photo)) {
@@ -214,9 +216,16 @@ static void read_done(struct idcard_reader *r, int64_t now, const struct idcard_
 	if (e == KERR_EXPIRED)
 		finish_card(r, now, KERR_EXPIRED, c, true, "card expired");
 	else if (e != KERR_OK)
-		finish_card(r, now, KERR_CARD_READ, c, true, "validity dates malformed");
+		finish_card(r, now, KERR_INVAL, c, true, "validity dates malformed");
 	else
 		finish_card(r, now, KERR_OK, c, true, "card read");
+}
+
+/* A card the module will not read: of a type it does not know (KERR_INVAL: another card), or
+ * one that failed to read (KERR_CARD_READ: worth placing again). */
+static enum kerr card_fault(uint8_t sw3)
+{
+	return sw3 == IDCARD_SW3_CARD_TYPE ? KERR_INVAL : KERR_CARD_READ;
 }
 
 static void handle_reply(struct idcard_reader *r, int64_t now, const struct idcard_frame *f)
@@ -269,7 +278,7 @@ static void handle_reply(struct idcard_reader *r, int64_t now, const struct idca
 		else if (sw3 == IDCARD_SW3_NO_CARD)
 			finish_card(r, now, KERR_CARD_REMOVED, NULL, false, idcard_sw3_str(sw3));
 		else
-			finish_card(r, now, KERR_CARD_READ, NULL, true, idcard_sw3_str(sw3));
+			finish_card(r, now, card_fault(sw3), NULL, true, idcard_sw3_str(sw3));
 		break;
 	case STEP_READ:
 		if (sw3 == IDCARD_SW3_OK)
@@ -277,7 +286,7 @@ static void handle_reply(struct idcard_reader *r, int64_t now, const struct idca
 		else if (sw3 == IDCARD_SW3_NO_CARD)
 			finish_card(r, now, KERR_CARD_REMOVED, NULL, false, idcard_sw3_str(sw3));
 		else
-			finish_card(r, now, KERR_CARD_READ, NULL, true, idcard_sw3_str(sw3));
+			finish_card(r, now, card_fault(sw3), NULL, true, idcard_sw3_str(sw3));
 		break;
 	default:
 		break;

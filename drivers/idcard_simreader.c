@@ -21,6 +21,8 @@ enum sim_card {
 	SIM_CARD_FOREIGN,
 	SIM_CARD_FOREIGN_2017,
 	SIM_CARD_UNREADABLE,
+	SIM_CARD_UNKNOWN_TYPE, /* read whole, but its type character is none of the four */
+	SIM_CARD_OTHER,	       /* a contactless card of a kind the module does not know */
 	SIM_CARD__COUNT
 };
 
@@ -34,6 +36,8 @@ static const char *const card_names[SIM_CARD__COUNT + 1] = {
 	[SIM_CARD_FOREIGN] = "foreign",
 	[SIM_CARD_FOREIGN_2017] = "foreign-2017",
 	[SIM_CARD_UNREADABLE] = "unreadable",
+	[SIM_CARD_UNKNOWN_TYPE] = "unknown-type",
+	[SIM_CARD_OTHER] = "other-card",
 };
 
 /* Made-up people with well-formed numbers (check characters computed), never real residents. */
@@ -74,7 +78,15 @@ static const struct idcard_data cards[SIM_CARD__COUNT] = {
 		.address = "北京市东城区景山前街4号", .id_number = "11010519491231002X",
 		.authority = "北京市公安局东城分局", .valid_from = "20150101", .valid_to = "20350101",
 	},
+	[SIM_CARD_UNKNOWN_TYPE] = {
+		.type = IDCARD_RESIDENT, .name = "赵六", .sex = '1', .nation = "01", .birth = "19700101",
+		.address = "北京市海淀区中关村大街1号", .id_number = "110108197001010016",
+		.authority = "北京市公安局海淀分局", .valid_from = "20200101", .valid_to = "20400101",
+	},
 };
+
+/* What the module's type character is replaced with for SIM_CARD_UNKNOWN_TYPE. */
+#define UNKNOWN_TYPE_CHAR 'Z'
 
 /* The module on the far side of the transport. */
 struct idcard_simreader {
@@ -140,6 +152,10 @@ static void read_card(struct idcard_simreader *m, bool with_fp)
 		queue_reply(m, IDCARD_SW3_READ_FAILED, NULL, 0);
 		return;
 	}
+	if (m->card == SIM_CARD_UNKNOWN_TYPE) {
+		text[IDCARD_TEXT_TYPE_OFF] = UNKNOWN_TYPE_CHAR;
+		text[IDCARD_TEXT_TYPE_OFF + 1] = 0;
+	}
 	photo_bytes(photo);
 	memset(fp, 0x5a, sizeof(fp));
 	if (idcard_frame_join_read(&p, data, sizeof(data), &len) == KERR_OK)
@@ -186,6 +202,10 @@ static void command(struct idcard_simreader *m, const struct idcard_frame *f)
 		}
 		break;
 	case IDCARD_CMD_SELECT:
+		if (m->card == SIM_CARD_OTHER) {
+			queue_reply(m, IDCARD_SW3_CARD_TYPE, NULL, 0);
+			break;
+		}
 		m->selected = m->card != SIM_CARD_NONE;
 		queue_reply(m, m->selected ? IDCARD_SW3_OK : IDCARD_SW3_SELECT_FAILED, NULL, 0);
 		if (m->selected && m->fault_remove_mid_read) {

@@ -30,7 +30,7 @@ int64_t idcard_simreader_ready_at(const struct idcard_simreader *m);
 void idcard_simreader_drop_link(struct idcard_simreader *m);
 
 /* The card and fault switches: "insert resident|elder|expired|hmt|foreign|foreign-2017|
- * unreadable", "remove", "fault read on|off", "fault remove-mid-read on|off", "slow on|off".
+ * unreadable|unknown-type|other-card" (the last two: not a card the kiosk accepts), "remove", "fault read on|off", "fault remove-mid-read on|off", "slow on|off".
  * Errors: KERR_INVAL for anything else. */
 enum kerr idcard_simreader_control(struct idcard_simreader *m, const char *cmd);
 /* The names "insert" takes, NULL-terminated, for help texts. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define LONG_TERM "长期"
-#define TYPE_OFF 248
+#define TYPE_OFF IDCARD_TEXT_TYPE_OFF
 /* The 2023 foreign card splits the English name over two slots; 35 + 11 characters. */
 #define Y_EN1_OFF 52
 #define Y_EN1_LEN 70

@@ -6,6 +6,9 @@
 #include "drivers/idcard.h"
 #include "drivers/idcard_frame.h"
 
+/* Where the card type's UTF-16 character sits in the block: ' ' or 0 resident, 'J', 'I', 'Y'. */
+#define IDCARD_TEXT_TYPE_OFF 248
+
 /* Decodes and validates a text block: len must be IDCARD_TEXT_LEN. The photo fields of *ret are
  * left zero. Checks: known card type, no unpaired surrogates or control characters, name present,
  * sex '1' or '2', nation 01..56, 97 or 98 (resident cards), real YYYYMMDD dates, valid_to a date

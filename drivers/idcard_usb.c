@@ -1,6 +1,7 @@
 /* Backend "usb" of the ID-card reader: GA/T 467 frames over USB bulk endpoints, the reader found by
  * VID:PID (the table below plus idcard.usb_ids), driven by the reader loop. Polled like the serial
- * backend: reads never wait, and a reader that was unplugged is looked for again at each probe. */
+ * backend: reads never wait, and a reader that was unplugged is looked for again at each probe, or
+ * at once when libusb's hot-plug notices say it is back. */
 #include "common/log.h"
 #include "drivers/idcard.h"
 #include "drivers/idcard_backend.h"
@@ -71,7 +72,21 @@ static void usb_destroy(struct dev *d)
 
 static void usb_poll(struct dev *d, int64_t now)
 {
-	idcard_reader_poll(((struct idcard_usb *)d)->reader, now);
+	struct idcard_usb *s = (struct idcard_usb *)d;
+
+	/* Hot-plug notices where libusb has them; otherwise the reader's probe every
+	 * IDCARD_REPROBE_MS finds a reader plugged back, and a failed transfer one that left. */
+	switch (usb_bulk_hotplug(s->pipe)) {
+	case USB_PLUG_LEFT:
+		idcard_reader_hotplug(s->reader, false);
+		break;
+	case USB_PLUG_ARRIVED:
+		idcard_reader_hotplug(s->reader, true);
+		break;
+	case USB_PLUG_NONE:
+		break;
+	}
+	idcard_reader_poll(s->reader, now);
 }
 
 static int64_t usb_next_deadline(struct dev *d)

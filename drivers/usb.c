@@ -24,6 +24,9 @@ struct usb_bulk {
 	bool in_done;		    /* completed: in->actual_length bytes at in_buf + in_pos */
 	int in_pos;
 	uint8_t in_buf[IN_MAX];
+	bool hotplug;		 /* libusb tells of arrivals and departures */
+	libusb_hotplug_callback_handle plug_cb;
+	bool left, arrived;	 /* notices not yet taken by usb_bulk_hotplug() */
 	char error[160];
 };
 
@@ -119,6 +122,9 @@ enum kerr usb_endpoints_parse(const char *s, uint8_t *ret_in, uint8_t *ret_out)
 	return KERR_OK;
 }
 
+static int LIBUSB_CALL on_plug(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev,
+			       void *data);
+
 enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8_t ep_out,
 			  struct usb_bulk **ret)
 {
@@ -139,6 +145,13 @@ enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uin
 		u->in = libusb_alloc_transfer(0);
 		rc = u->in ? 0 : LIBUSB_ERROR_NO_MEM;
 	}
+	if (rc == 0 && libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG))
+		u->hotplug = libusb_hotplug_register_callback(
+				     u->ctx,
+				     LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
+					     LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT,
+				     0, LIBUSB_HOTPLUG_MATCH_ANY, LIBUSB_HOTPLUG_MATCH_ANY,
+				     LIBUSB_HOTPLUG_MATCH_ANY, on_plug, u, &u->plug_cb) == 0;
 	if (rc != 0) {
 		enum kerr e = usb_kerr(rc);
 
@@ -154,6 +167,8 @@ void usb_bulk_destroy(struct usb_bulk *u)
 	if (!u)
 		return;
 	usb_bulk_close(u);
+	if (u->hotplug)
+		libusb_hotplug_deregister_callback(u->ctx, u->plug_cb);
 	if (u->in)
 		libusb_free_transfer(u->in);
 	if (u->ctx)
@@ -167,6 +182,22 @@ static bool known(const struct usb_bulk *u, const struct libusb_device_descripto
 		if (u->ids[i].vid == d->idVendor && u->ids[i].pid == d->idProduct)
 			return true;
 	return false;
+}
+
+/* Called by libusb from within its event handling, so it only takes note. */
+static int LIBUSB_CALL on_plug(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev,
+			       void *data)
+{
+	struct usb_bulk *u = data;
+	struct libusb_device_descriptor d;
+
+	(void)ctx;
+	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT && u->h && libusb_get_device(u->h) == dev)
+		u->left = true;
+	else if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED && !u->h &&
+		 libusb_get_device_descriptor(dev, &d) == 0 && known(u, &d))
+		u->arrived = true;
+	return 0;
 }
 
 /* The interface with a bulk IN and OUT pair: the configured endpoints, else the first pair,
@@ -239,6 +270,10 @@ static int open_device(struct usb_bulk *u, libusb_device *dev)
 		return LIBUSB_ERROR_NOT_SUPPORTED;
 	}
 	libusb_free_config_descriptor(cfg);
+	if (!u->in)
+		u->in = libusb_alloc_transfer(0);
+	if (!u->in)
+		return LIBUSB_ERROR_NO_MEM;
 	rc = libusb_open(dev, &u->h);
 	if (rc != 0)
 		return rc;
@@ -291,6 +326,8 @@ enum kerr usb_bulk_open(struct usb_bulk *u)
 
 void usb_bulk_close(struct usb_bulk *u)
 {
+	bool lost;
+
 	if (!u->h)
 		return;
 	if (u->in_busy && libusb_cancel_transfer(u->in) == 0) {
@@ -300,11 +337,18 @@ void usb_bulk_close(struct usb_bulk *u)
 		for (int i = 0; i < 10 && u->in_busy; i++)
 			libusb_handle_events_timeout_completed(u->ctx, &tv, NULL);
 	}
+	/* A transfer that could not be cancelled (the device went first) stays in flight for
+	 * libusb until the handle closes; it cannot be submitted again, so it is replaced. */
+	lost = u->in_busy;
 	u->in_busy = false;
 	u->in_done = false;
 	libusb_release_interface(u->h, u->iface);
 	libusb_close(u->h);
 	u->h = NULL;
+	if (lost) {
+		libusb_free_transfer(u->in);
+		u->in = libusb_alloc_transfer(0);
+	}
 }
 
 enum kerr usb_bulk_write(struct usb_bulk *u, const uint8_t *buf, size_t n)
@@ -359,6 +403,27 @@ enum kerr usb_bulk_read(struct usb_bulk *u, uint8_t *buf, size_t cap, size_t *re
 			return failed(u, "read", rc);
 	}
 	return KERR_OK;
+}
+
+enum usb_plug usb_bulk_hotplug(struct usb_bulk *u)
+{
+	struct timeval zero = { 0, 0 };
+
+	if (!u->hotplug)
+		return USB_PLUG_NONE;
+	libusb_handle_events_timeout_completed(u->ctx, &zero, NULL);
+	if (u->left) {
+		u->left = false;
+		u->arrived = false;
+		snprintf(u->error, sizeof(u->error), "usb: the reader was unplugged");
+		usb_bulk_close(u);
+		return USB_PLUG_LEFT;
+	}
+	if (u->arrived) {
+		u->arrived = false;
+		return u->h ? USB_PLUG_NONE : USB_PLUG_ARRIVED;
+	}
+	return USB_PLUG_NONE;
 }
 
 const char *usb_bulk_error(const struct usb_bulk *u)

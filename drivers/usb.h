@@ -1,7 +1,8 @@
 /* A USB bulk pipe through libusb: the first attached device whose VID:PID is in a table, its bulk
  * endpoints read from the descriptors (or given), the kernel's driver detached while claimed,
  * writes bounded by a timeout and reads that never wait. Found again after it is unplugged and
- * plugged back: usb_bulk_open() looks again each time it is called while closed. */
+ * plugged back: usb_bulk_open() looks again each time it is called while closed, and where libusb
+ * has hot-plug support its notices say at once when the device leaves or a known one arrives. */
 #ifndef DRIVERS_USB_H
 #define DRIVERS_USB_H
 
@@ -42,6 +43,16 @@ enum kerr usb_bulk_write(struct usb_bulk *u, const uint8_t *buf, size_t n);
 /* Copies up to cap bytes that have arrived, without waiting; *ret_n may be 0. A closed pipe reads
  * nothing. Errors: KERR_NO_DEVICE (unplugged: then closed), KERR_IO. */
 enum kerr usb_bulk_read(struct usb_bulk *u, uint8_t *buf, size_t cap, size_t *ret_n);
+enum usb_plug {
+	USB_PLUG_NONE,
+	USB_PLUG_ARRIVED, /* a device in the table appeared while the pipe was closed */
+	USB_PLUG_LEFT,	  /* the open device left: the pipe is now closed */
+};
+
+/* Handles libusb's pending events without waiting and tells of hot-plug notices for this pipe's
+ * devices. Where libusb has no hot-plug support it is always USB_PLUG_NONE, and the caller finds
+ * a device by calling usb_bulk_open() again from time to time. */
+enum usb_plug usb_bulk_hotplug(struct usb_bulk *u);
 /* libusb's words for the last failure, with the device; never NULL. */
 const char *usb_bulk_error(const struct usb_bulk *u);
 

@@ -9,7 +9,7 @@ const char *texts_card_error(enum kerr e)
 	case KERR_CARD_REMOVED:
 		return "读卡时身份证被移开了。请将身份证重新平放在感应区，读取完成前不要移动。";
 	case KERR_INVAL:
-		return "无法识别这张证件上的信息。请确认放置的是本人有效身份证件，或到人工窗口办理。";
+		return "无法识别此证件。本机支持：居民身份证、港澳台居民居住证、外国人永久居留身份证。请换用有效证件，或咨询工作人员。";
 	case KERR_NO_DEVICE:
 		return "读卡器暂时无法使用，已通知工作人员。请到人工窗口办理，给您带来不便，敬请谅解。";
 	default:

@@ -10,6 +10,7 @@
 #include "drivers/idcard_frame.h"
 #include "drivers/idcard_reader.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -332,6 +333,33 @@ static void unreadable_card(void **state)
 	ctl(r, "remove");
 	run(r, 500);
 	assert_int_equal(count(r, DEV_EV_CARD_REMOVED), 1);
+}
+
+static void wrong_cards(void **state)
+{
+	struct rig *r = *state;
+	static const char *const wrong[] = { "unknown-type", "other-card" };
+
+	idcard_enable(r->d, true);
+	for (size_t i = 0; i < sizeof(wrong) / sizeof(wrong[0]); i++) {
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "insert %s", wrong[i]);
+		ctl(r, cmd);
+		run(r, 3000);
+		/* Not a card the kiosk takes: said once, nothing read, the reader still fine. */
+		assert_int_equal(count(r, DEV_EV_CARD), 0);
+		assert_int_equal(count(r, DEV_EV_CARD_ERROR), 1);
+		assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_INVAL);
+		assert_int_equal(last(r, DEV_EV_CARD_ERROR)->status.state, DEV_STATE_READY);
+		ctl(r, "remove");
+		run(r, 500);
+		assert_int_equal(count(r, DEV_EV_CARD_REMOVED), 1);
+		drop_events(r);
+	}
+	ctl(r, "insert resident");
+	run(r, 1000);
+	assert_int_equal(count(r, DEV_EV_CARD), 1);
 }
 
 static void fault_read(void **state)
@@ -700,6 +728,7 @@ int main(void)
 		T(expiry_uses_local_date),
 		T(other_card_types),
 		T(unreadable_card),
+		T(wrong_cards),
 		T(fault_read),
 		T(fault_remove_mid_read),
 		T(unplug_and_plug),

@@ -1,0 +1,621 @@
+/* The USB backend end to end under umockdev: libusb enumerates the reader described in
+ * tests/data/idcard_reader.umockdev, and this test answers the usbfs ioctls of its device node with
+ * the simulated module behind the bulk endpoints, so the real libusb pipe, reader loop and parsers
+ * read real frames. In-process, as libusb's own tests/umockdev.c: the program re-executes itself
+ * with libumockdev-preload.so.0 preloaded. The ioctl handler runs on umockdev's thread; the
+ * module and the virtual clock it reads are shared under a lock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "drivers/idcard.h"
+#include "drivers/idcard_reader.h"
+#include "drivers/idcard_simreader.h"
+
+#include <errno.h>
+#include <linux/usbdevice_fs.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <umockdev.h>
+#include <unistd.h>
+
+#define WALL_2025_06_01 1748743200000LL
+#define MAX_EVENTS	64
+#define MAX_URBS	16
+#define PRELOAD		"libumockdev-preload.so.0"
+#define DESCRIPTION	SRCDIR "/tests/data/idcard_reader.umockdev"
+#define SYSFS		"/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1"
+#define NODE		"/dev/bus/usb/001/002"
+#define EP_IN		0x81
+#define EP_OUT		0x02
+
+/* Under AddressSanitizer the preload library must be allowed to come first. */
+#define ASAN_LINK_ORDER "verify_asan_link_order=0"
+
+struct rig {
+	struct clock clock;
+	UMockdevTestbed *bed;
+	UMockdevIoctlBase *handler;
+	char *description;
+	struct dev *d;
+	struct dev_event ev[MAX_EVENTS];
+	int n;
+
+	/* Shared with the ioctl handler's thread. */
+	pthread_mutex_t lock;
+	struct idcard_simreader *mod;
+	bool gone;	   /* unplugged: every ioctl fails with ENODEV, as usbfs does */
+	bool driver_bound; /* a kernel driver holds the interface until it is detached */
+	bool claimed;
+	int detaches;
+	UMockdevIoctlData *in[MAX_URBS]; /* IN URBs waiting for the module's bytes */
+	int n_in;
+	UMockdevIoctlData *done[MAX_URBS]; /* completed or discarded, waiting to be reaped */
+	int n_done;
+	unsigned long unknown; /* the last ioctl not understood, 0 if none */
+	bool bad_out;	       /* an OUT URB on an endpoint the reader does not have */
+	uint8_t last_cmd;      /* the command byte of the last frame the kiosk sent */
+};
+
+static void post(void *ctx, const struct dev_event *ev)
+{
+	struct rig *r = ctx;
+
+	assert_true(r->n < MAX_EVENTS);
+	r->ev[r->n++] = *ev;
+}
+
+static void drop_events(struct rig *r)
+{
+	for (int i = 0; i < r->n; i++)
+		dev_event_finish(&r->ev[i]);
+	r->n = 0;
+}
+
+static int count(const struct rig *r, enum dev_event_type t)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->n; i++)
+		n += r->ev[i].type == t;
+	return n;
+}
+
+static const struct dev_event *last(const struct rig *r, enum dev_event_type t)
+{
+	for (int i = r->n - 1; i >= 0; i--)
+		if (r->ev[i].type == t)
+			return &r->ev[i];
+	return NULL;
+}
+
+static void complete(UMockdevIoctlClient *client, int errnum)
+{
+	umockdev_ioctl_client_complete(client, errnum ? -1 : 0, errnum);
+}
+
+static void push_done(struct rig *r, UMockdevIoctlData *urb_data, int status)
+{
+	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)urb_data->data;
+
+	urb->status = status;
+	if (r->n_done < MAX_URBS)
+		r->done[r->n_done++] = urb_data;
+	else
+		umockdev_ioctl_data_unref(urb_data);
+}
+
+static UMockdevIoctlData *pop(UMockdevIoctlData **list, int *n)
+{
+	UMockdevIoctlData *d = list[0];
+
+	memmove(list, list + 1, (size_t)(--*n) * sizeof(*list));
+	return d;
+}
+
+/* A bulk URB: OUT bytes go to the module at once; IN waits for its reply. */
+static int submit(struct rig *r, UMockdevIoctlData *arg)
+{
+	UMockdevIoctlData *urb_data =
+		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), NULL);
+	struct usbdevfs_urb *urb;
+	UMockdevIoctlData *buf;
+
+	if (!urb_data)
+		return EFAULT;
+	urb = (struct usbdevfs_urb *)urb_data->data;
+	if (urb->type != USBDEVFS_URB_TYPE_BULK ||
+	    (urb->endpoint != EP_IN && urb->endpoint != EP_OUT)) {
+		r->bad_out = true;
+		umockdev_ioctl_data_unref(urb_data);
+		return EINVAL;
+	}
+	buf = umockdev_ioctl_data_resolve(urb_data, offsetof(struct usbdevfs_urb, buffer),
+					  (gsize)urb->buffer_length, NULL);
+	if (!buf) {
+		umockdev_ioctl_data_unref(urb_data);
+		return EFAULT;
+	}
+	if (urb->endpoint == EP_OUT) {
+		idcard_simreader_write(r->mod, buf->data, (size_t)urb->buffer_length);
+		if (urb->buffer_length > 7)
+			r->last_cmd = buf->data[7];
+		urb->actual_length = urb->buffer_length;
+		push_done(r, urb_data, 0);
+	} else if (r->n_in < MAX_URBS) {
+		r->in[r->n_in++] = urb_data;
+	} else {
+		umockdev_ioctl_data_unref(urb_data);
+	}
+	umockdev_ioctl_data_unref(buf);
+	return 0;
+}
+
+/* The oldest finished URB, else the oldest IN URB filled with what the module has due. */
+static int reap(struct rig *r, UMockdevIoctlData *arg)
+{
+	UMockdevIoctlData *urb_data = NULL, *ptr;
+
+	if (r->n_done > 0) {
+		urb_data = pop(r->done, &r->n_done);
+	} else if (r->n_in > 0 && idcard_simreader_ready_at(r->mod) <= clock_now_ms(&r->clock)) {
+		struct usbdevfs_urb *urb;
+
+		urb_data = pop(r->in, &r->n_in);
+		urb = (struct usbdevfs_urb *)urb_data->data;
+		urb->actual_length =
+			(int)idcard_simreader_read(r->mod, urb->buffer, (size_t)urb->buffer_length);
+		urb->status = 0;
+	}
+	if (!urb_data)
+		return EAGAIN;
+	ptr = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), NULL);
+	umockdev_ioctl_data_set_ptr(ptr, 0, urb_data);
+	umockdev_ioctl_data_unref(ptr);
+	umockdev_ioctl_data_unref(urb_data);
+	return 0;
+}
+
+static int discard(struct rig *r, UMockdevIoctlData *arg)
+{
+	unsigned long addr = (unsigned long)*(void **)arg->data;
+
+	for (int i = 0; i < r->n_in; i++) {
+		if (r->in[i]->client_addr == addr) {
+			UMockdevIoctlData *d = r->in[i];
+
+			memmove(r->in + i, r->in + i + 1,
+				(size_t)(r->n_in - i - 1) * sizeof(*r->in));
+			r->n_in--;
+			push_done(r, d, -ENOENT);
+			return 0;
+		}
+	}
+	return EINVAL;
+}
+
+/* USBDEVFS_IOCTL: the kernel driver's connect and disconnect. */
+static int driver_ioctl(struct rig *r, UMockdevIoctlData *arg)
+{
+	UMockdevIoctlData *d =
+		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_ioctl), NULL);
+	int code = d ? ((struct usbdevfs_ioctl *)d->data)->ioctl_code : 0;
+	int err = 0;
+
+	if (code == USBDEVFS_DISCONNECT) {
+		if (r->driver_bound)
+			r->detaches++;
+		else
+			err = ENODATA;
+		r->driver_bound = false;
+	} else if (code == USBDEVFS_CONNECT) {
+		r->driver_bound = !r->claimed;
+	} else {
+		err = ENOTTY;
+	}
+	if (d)
+		umockdev_ioctl_data_unref(d);
+	return err;
+}
+
+static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer ctx)
+{
+	struct rig *r = ctx;
+	unsigned long req = umockdev_ioctl_client_get_request(client);
+	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
+	UMockdevIoctlData *d;
+	int err = 0;
+
+	(void)handler;
+	pthread_mutex_lock(&r->lock);
+	if (r->gone) {
+		err = ENODEV;
+	} else if (req == USBDEVFS_GET_CAPABILITIES) {
+		d = umockdev_ioctl_data_resolve(arg, 0, sizeof(uint32_t), NULL);
+		*(uint32_t *)d->data = USBDEVFS_CAP_BULK_CONTINUATION |
+				       USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
+				       USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
+		umockdev_ioctl_data_unref(d);
+	} else if (req == USBDEVFS_GETDRIVER) {
+		d = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_getdriver), NULL);
+		if (r->driver_bound)
+			snprintf(((struct usbdevfs_getdriver *)d->data)->driver,
+				 USBDEVFS_MAXDRIVERNAME + 1, "usbhid");
+		else
+			err = ENODATA;
+		umockdev_ioctl_data_unref(d);
+	} else if (req == USBDEVFS_IOCTL) {
+		err = driver_ioctl(r, arg);
+	} else if (req == USBDEVFS_DISCONNECT_CLAIM) {
+		/* libusb's auto-detach: the kernel's driver leaves, the interface is ours. */
+		if (r->driver_bound)
+			r->detaches++;
+		r->driver_bound = false;
+		r->claimed = true;
+	} else if (req == USBDEVFS_CLAIMINTERFACE) {
+		if (r->driver_bound)
+			err = EBUSY;
+		else
+			r->claimed = true;
+	} else if (req == USBDEVFS_RELEASEINTERFACE) {
+		r->claimed = false;
+	} else if (req == USBDEVFS_SUBMITURB) {
+		err = submit(r, arg);
+	} else if (req == USBDEVFS_REAPURBNDELAY || req == USBDEVFS_REAPURB) {
+		err = reap(r, arg);
+	} else if (req == USBDEVFS_DISCARDURB) {
+		err = discard(r, arg);
+	} else if (req == USBDEVFS_CLEAR_HALT || req == USBDEVFS_RESETEP) {
+		err = 0;
+	} else {
+		r->unknown = req;
+		err = ENOTTY;
+	}
+	pthread_mutex_unlock(&r->lock);
+	complete(client, err);
+	return TRUE;
+}
+
+static void ctl(struct rig *r, const char *cmd)
+{
+	pthread_mutex_lock(&r->lock);
+	assert_int_equal(idcard_simreader_control(r->mod, cmd), KERR_OK);
+	pthread_mutex_unlock(&r->lock);
+}
+
+static void advance(struct rig *r, int64_t ms)
+{
+	pthread_mutex_lock(&r->lock);
+	clock_advance(&r->clock, ms);
+	pthread_mutex_unlock(&r->lock);
+}
+
+/* Runs the device for ms of virtual time, polling at every deadline it names. */
+static void run(struct rig *r, int64_t ms)
+{
+	int64_t end = clock_now_ms(&r->clock) + ms;
+
+	for (int guard = 0; guard < 100000; guard++) {
+		int64_t now = clock_now_ms(&r->clock);
+		int64_t dl = dev_next_deadline(r->d);
+
+		if (dl > end) {
+			advance(r, end - now);
+			dev_poll(r->d, end);
+			return;
+		}
+		if (dl > now)
+			advance(r, dl - now);
+		dev_poll(r->d, clock_now_ms(&r->clock));
+	}
+	fail_msg("the device never went quiet");
+}
+
+static struct dev_status status(const struct rig *r)
+{
+	struct dev_status st;
+
+	dev_get_status(r->d, &st);
+	return st;
+}
+
+static void plug(struct rig *r)
+{
+	/* umockdev reads no comments: the description starts at its "P:" line. */
+	const char *desc = strstr(r->description, "P: ");
+	GError *err = NULL;
+
+	pthread_mutex_lock(&r->lock);
+	r->gone = false;
+	r->driver_bound = true;
+	r->claimed = false;
+	pthread_mutex_unlock(&r->lock);
+	/* The handler first, so the node answers as soon as libusb hears of it. */
+	assert_true(umockdev_testbed_attach_ioctl(r->bed, NODE, r->handler, &err));
+	if (!umockdev_testbed_add_from_string(r->bed, desc, &err))
+		fail_msg("umockdev description: %s", err->message);
+}
+
+static void unplug(struct rig *r)
+{
+	pthread_mutex_lock(&r->lock);
+	r->gone = true;
+	while (r->n_in > 0)
+		umockdev_ioctl_data_unref(pop(r->in, &r->n_in));
+	while (r->n_done > 0)
+		umockdev_ioctl_data_unref(pop(r->done, &r->n_done));
+	idcard_simreader_drop_link(r->mod);
+	pthread_mutex_unlock(&r->lock);
+	umockdev_testbed_uevent(r->bed, SYSFS, "remove");
+	umockdev_testbed_remove_device(r->bed, SYSFS);
+	umockdev_testbed_detach_ioctl(r->bed, NODE, NULL);
+}
+
+static int setup(void **state)
+{
+	struct rig *r = calloc(1, sizeof(*r));
+	struct dev_config cfg = {.backend = "usb"};
+	struct dev_sink sink = {post, r};
+	gsize len;
+
+	assert_non_null(r);
+	pthread_mutex_init(&r->lock, NULL);
+	clock_init_virtual(&r->clock, WALL_2025_06_01);
+	assert_int_equal(idcard_simreader_create(&r->clock, 20, &r->mod), KERR_OK);
+	assert_true(g_file_get_contents(DESCRIPTION, &r->description, &len, NULL));
+	r->bed = umockdev_testbed_new();
+	assert_non_null(r->bed);
+	r->handler = umockdev_ioctl_base_new();
+	g_signal_connect_after(r->handler, "handle-ioctl", G_CALLBACK(on_ioctl), r);
+	plug(r);
+	assert_int_equal(idcard_open(&cfg, &sink, &r->clock, &r->d), KERR_OK);
+	run(r, 200);
+	assert_int_equal(status(r).state, DEV_STATE_READY);
+	drop_events(r);
+	*state = r;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct rig *r = *state;
+
+	drop_events(r);
+	dev_destroy(r->d);
+	if (!r->gone)
+		unplug(r);
+	assert_int_equal(r->unknown, 0);
+	assert_false(r->bad_out);
+	g_object_unref(r->handler);
+	g_object_unref(r->bed);
+	idcard_simreader_destroy(r->mod);
+	g_free(r->description);
+	pthread_mutex_destroy(&r->lock);
+	free(r);
+	return 0;
+}
+
+static const struct idcard_data *read_one(struct rig *r, const char *card)
+{
+	char cmd[64];
+	const struct dev_event *e;
+
+	snprintf(cmd, sizeof(cmd), "insert %s", card);
+	ctl(r, cmd);
+	run(r, 1500);
+	e = last(r, DEV_EV_CARD);
+	assert_non_null(e);
+	assert_non_null(e->payload);
+	return e->payload;
+}
+
+static void lift(struct rig *r)
+{
+	int before = count(r, DEV_EV_CARD_REMOVED);
+
+	ctl(r, "remove");
+	run(r, 500);
+	assert_int_equal(count(r, DEV_EV_CARD_REMOVED), before + 1);
+}
+
+static void reads_every_card_type(void **state)
+{
+	struct rig *r = *state;
+	const struct idcard_data *c;
+
+	idcard_enable(r->d, true);
+	c = read_one(r, "resident");
+	assert_int_equal(c->type, IDCARD_RESIDENT);
+	assert_string_equal(c->name, "王小英");
+	assert_string_equal(c->id_number, "11010519491231002X");
+	assert_string_equal(c->address, "北京市东城区景山前街4号");
+	assert_true(c->has_photo);
+	assert_memory_equal(c->photo, "WLT", 3);
+	lift(r);
+	c = read_one(r, "elder");
+	assert_string_equal(c->valid_to, "长期");
+	lift(r);
+	c = read_one(r, "hmt");
+	assert_int_equal(c->type, IDCARD_HMT_PERMIT);
+	assert_string_equal(c->pass_number, "H60123456");
+	lift(r);
+	c = read_one(r, "foreign");
+	assert_int_equal(c->type, IDCARD_FOREIGN_2023);
+	assert_string_equal(c->nationality, "GBR");
+	lift(r);
+	c = read_one(r, "foreign-2017");
+	assert_int_equal(c->type, IDCARD_FOREIGN_2017);
+	assert_string_equal(c->id_number, "DEU110088021201");
+	assert_int_equal(count(r, DEV_EV_CARD), 5);
+	assert_int_equal(count(r, DEV_EV_CARD_ERROR), 0);
+}
+
+static void kernel_driver_lent_while_claimed(void **state)
+{
+	struct rig *r = *state;
+
+	/* The probe claimed the interface: the kernel's driver was detached for it. */
+	pthread_mutex_lock(&r->lock);
+	assert_int_equal(r->detaches, 1);
+	assert_false(r->driver_bound);
+	assert_true(r->claimed);
+	pthread_mutex_unlock(&r->lock);
+	dev_destroy(r->d);
+	r->d = NULL;
+	/* Released and given back. */
+	pthread_mutex_lock(&r->lock);
+	assert_false(r->claimed);
+	assert_true(r->driver_bound);
+	pthread_mutex_unlock(&r->lock);
+	{
+		struct dev_config cfg = {.backend = "usb"};
+		struct dev_sink sink = {post, r};
+
+		assert_int_equal(idcard_open(&cfg, &sink, &r->clock, &r->d), KERR_OK);
+	}
+	run(r, 200);
+	assert_int_equal(status(r).state, DEV_STATE_READY);
+	assert_int_equal(r->detaches, 2);
+}
+
+static void wrong_expired_unreadable_and_pulled_mid_read(void **state)
+{
+	struct rig *r = *state;
+
+	idcard_enable(r->d, true);
+	ctl(r, "insert expired");
+	run(r, 1500);
+	assert_int_equal(count(r, DEV_EV_CARD), 0);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_EXPIRED);
+	ctl(r, "remove");
+	run(r, 500);
+	drop_events(r);
+	ctl(r, "insert unreadable");
+	run(r, 1500);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_CARD_READ);
+	ctl(r, "remove");
+	run(r, 500);
+	drop_events(r);
+	ctl(r, "fault remove-mid-read on");
+	ctl(r, "insert resident");
+	run(r, 1500);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_CARD_REMOVED);
+	assert_int_equal(status(r).state, DEV_STATE_READY);
+	ctl(r, "fault remove-mid-read off");
+	ctl(r, "remove");
+	run(r, 500);
+	drop_events(r);
+	/* Not one of the four accepted cards: a card of another type, one the module does not
+	 * know. */
+	ctl(r, "insert unknown-type");
+	run(r, 1500);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_INVAL);
+	ctl(r, "remove");
+	run(r, 500);
+	drop_events(r);
+	ctl(r, "insert other-card");
+	run(r, 1500);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_INVAL);
+	ctl(r, "remove");
+	run(r, 500);
+	drop_events(r);
+	/* The resident puts the right card on: read as if nothing happened. */
+	read_one(r, "resident");
+}
+
+static void unplugged_and_plugged_back(void **state)
+{
+	struct rig *r = *state;
+
+	idcard_enable(r->d, true);
+	read_one(r, "resident");
+	unplug(r);
+	run(r, 1000);
+	assert_int_equal(status(r).state, DEV_STATE_ABSENT);
+	assert_int_equal(status(r).fault, KERR_NO_DEVICE);
+	assert_int_equal(count(r, DEV_EV_CARD_REMOVED), 1);
+	run(r, 5000);
+	assert_int_equal(status(r).state, DEV_STATE_ABSENT);
+	plug(r);
+	run(r, 2000);
+	assert_int_equal(status(r).state, DEV_STATE_READY);
+	run(r, 1000);
+	assert_int_equal(count(r, DEV_EV_CARD), 2);
+}
+
+static void unplugged_mid_read(void **state)
+{
+	struct rig *r = *state;
+	bool reading = false;
+
+	idcard_enable(r->d, true);
+	ctl(r, "insert hmt");
+	/* Until the read command is out and its reply not yet back. */
+	for (int i = 0; i < 400 && !reading; i++) {
+		run(r, 5);
+		pthread_mutex_lock(&r->lock);
+		reading = r->last_cmd == 0x30;
+		pthread_mutex_unlock(&r->lock);
+	}
+	assert_true(reading);
+	assert_int_equal(count(r, DEV_EV_CARD), 0);
+	unplug(r);
+	run(r, 1000);
+	assert_int_equal(status(r).state, DEV_STATE_ABSENT);
+	assert_int_equal(count(r, DEV_EV_CARD), 0);
+	assert_int_equal(last(r, DEV_EV_CARD_ERROR)->err, KERR_NO_DEVICE);
+	/* Told by libusb's hot-plug notice, not by a reply that never came. */
+	assert_non_null(strstr(status(r).detail, "unplugged"));
+	plug(r);
+	run(r, 3000);
+	assert_int_equal(status(r).state, DEV_STATE_READY);
+	assert_int_equal(count(r, DEV_EV_CARD), 1);
+	assert_int_equal(((const struct idcard_data *)last(r, DEV_EV_CARD)->payload)->type,
+			 IDCARD_HMT_PERMIT);
+}
+
+/* Re-executes with umockdev's preload library when it is not loaded yet. */
+static bool preloaded(char **argv)
+{
+	const char *pre = getenv("LD_PRELOAD");
+	char buf[512];
+
+	if (pre && strstr(pre, "libumockdev-preload"))
+		return true;
+	if (getenv("KIOSK_UMOCKDEV_REEXEC"))
+		return false;
+	setenv("KIOSK_UMOCKDEV_REEXEC", "1", 1);
+	snprintf(buf, sizeof(buf), "%s%s%s", PRELOAD, pre && *pre ? ":" : "", pre ? pre : "");
+	setenv("LD_PRELOAD", buf, 1);
+	pre = getenv("ASAN_OPTIONS");
+	snprintf(buf, sizeof(buf), "%s%s%s", pre ? pre : "", pre && *pre ? ":" : "",
+		 ASAN_LINK_ORDER);
+	setenv("ASAN_OPTIONS", buf, 1);
+	execv("/proc/self/exe", argv);
+	return false;
+}
+
+int main(int argc, char **argv)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(reads_every_card_type),
+		T(kernel_driver_lent_while_claimed),
+		T(wrong_expired_unreadable_and_pulled_mid_read),
+		T(unplugged_and_plugged_back),
+		T(unplugged_mid_read),
+	};
+
+	(void)argc;
+	if (!preloaded(argv)) {
+		printf("umockdev's %s could not be preloaded: the USB tests are skipped\n",
+		       PRELOAD);
+		return 0;
+	}
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
