@@ -3,11 +3,12 @@
 
 #include "common/log.h"
 #include "common/mask.h"
-#include "drivers/receipt.h"
+#include "drivers/receipt_layout.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/workday.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const levels[5] = { "非常满意", "满意", "基本满意", "不满意", "非常不满意" };
@@ -172,74 +173,73 @@ enum kerr cases_store(struct kiosk *k)
 enum kerr cases_print_receipt(struct kiosk *k)
 {
 	struct session *s = &k->session;
-	struct receipt_line lines[40];
-	size_t n = 0;
-	char name[96], id[48], when[64], promised[96], qr[256], gaps[512] = "";
-	char l_case[96], l_item[320], l_name[128], l_id[96], l_code[64], l_phone[64];
-	int y, mo, d, h, mi, sec, wd, pd;
+	struct receipt_material missing[SESSION_MAX_MATERIALS];
+	struct receipt_build *b;
+	struct receipt_doc doc;
+	char name[96], id[48], when[32], promised[64], qr[256], due[16];
+	int y, mo, d, h, mi, sec, wd, pd, job = 0;
 	int64_t now = clock_wall_ms(&k->clock);
+	struct cases_gaps g;
+	size_t n = 0;
+	enum kerr e;
 
 	if (!k->dev[DEV_RECEIPT])
 		return KERR_NO_DEVICE;
 	mask_name(s->card.name, name, sizeof(name));
 	mask_idnum(s->card.id_number, id, sizeof(id));
 	clock_local(now, &y, &mo, &d, &h, &mi, &sec, &wd);
-	snprintf(when, sizeof(when), "受理时间：%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+	snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
 	pd = cases_promised_date(k, now);
 	if (pd)
-		snprintf(promised, sizeof(promised), "承诺办结：%04d-%02d-%02d（%d个工作日）", pd / 10000,
+		snprintf(promised, sizeof(promised), "%04d-%02d-%02d（%d个工作日）", pd / 10000,
 			 pd / 100 % 100, pd % 100, s->item->promised_days);
-	else
-		snprintf(promised, sizeof(promised), "办件类型：即办件");
 	snprintf(qr, sizeof(qr), k->cfg.qr_template, s->case_no, s->query_code);
-	for (size_t i = 0; i < s->item->n_materials; i++) {
+	for (size_t i = 0; i < s->item->n_materials && n < SESSION_MAX_MATERIALS; i++) {
 		const char *words;
 		bool blocking;
 		enum queue_material_status st = cases_material_status(k, i, &words, &blocking);
 
-		if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT) {
-			size_t used = strlen(gaps);
-
-			snprintf(gaps + used, sizeof(gaps) - used, "%s%s", used ? "、" : "待补材料：",
-				 s->item->materials[i].name);
-		}
+		if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT)
+			missing[n++] = (struct receipt_material){ s->item->materials[i].name, words };
 	}
-#define LINE(kind_, align_, bold_, size_, text_) \
-	lines[n++] = (struct receipt_line){ kind_, align_, bold_, size_, text_ }
-	LINE(RECEIPT_TEXT, RECEIPT_CENTER, true, 2, "受理回执");
-	LINE(RECEIPT_TEXT, RECEIPT_CENTER, false, 1, k->cfg.hall);
-	LINE(RECEIPT_RULE, RECEIPT_LEFT, false, 1, NULL);
-	snprintf(l_case, sizeof(l_case), "办件编号：%s", s->case_no);
-	snprintf(l_item, sizeof(l_item), "事项名称：%s", s->item->name);
-	snprintf(l_name, sizeof(l_name), "申请人：%s", name);
-	snprintf(l_id, sizeof(l_id), "证件号码：%s", id);
-	snprintf(l_code, sizeof(l_code), "查询码：%s", s->query_code);
-	snprintf(l_phone, sizeof(l_phone), "咨询电话：%s", k->cfg.phone);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, true, 1, l_case);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_item);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_name);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_id);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, when);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, promised);
-	if (gaps[0])
-		LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, gaps);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, true, 2, l_code);
-	LINE(RECEIPT_QR, RECEIPT_CENTER, false, 1, qr);
-	LINE(RECEIPT_TEXT, RECEIPT_CENTER, false, 1, "扫码或凭查询码查询办理进度");
-	LINE(RECEIPT_RULE, RECEIPT_LEFT, false, 1, NULL);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, "请妥善保管本回执。");
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_phone);
-	LINE(RECEIPT_FEED, RECEIPT_LEFT, false, 3, NULL);
-#undef LINE
+	/* 容缺: the missing materials are due within the case's own promised time. */
+	if (pd)
+		snprintf(due, sizeof(due), "%04d-%02d-%02d", pd / 10000, pd / 100 % 100, pd % 100);
+	cases_gaps(k, &g);
 	{
-		struct receipt_doc doc = { lines, n };
-		int job = 0;
-		enum kerr e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
+		const struct receipt_case c = {
+			.hall = k->cfg.hall,
+			.case_no = s->case_no,
+			.item = s->item->name,
+			.applicant = name,
+			.id_number = id,
+			.accepted = when,
+			.promised = pd ? promised : NULL,
+			.query_code = s->query_code,
+			.qr = qr,
+			.phone = k->cfg.phone,
+			.deadline = pd ? due : NULL,
+			.missing = missing,
+			.n_missing = n,
+		};
 
-		if (e == KERR_OK)
-			k->print_job = job;
-		return e;
+		/* Large, and it holds the resident's data: not on the stack, wiped after. */
+		b = malloc(sizeof(*b));
+		if (!b)
+			return KERR_NOMEM;
+		receipt_build_init(b);
+		receipt_layout_acceptance(b, &c);
+		if (g.waivable > 0)
+			receipt_layout_commitment(b, &c);
 	}
+	e = receipt_build_doc(b, &doc);
+	if (e == KERR_OK)
+		e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
+	if (e == KERR_OK)
+		k->print_job = job;
+	receipt_build_finish(b);
+	free(b);
+	return e;
 }
 
 enum kerr cases_store_eval(struct kiosk *k)

@@ -4,7 +4,7 @@
 set -eu
 
 build="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev fonts-noto-cjk libsqlite3-dev libjansson-dev
-libpng-dev libjpeg62-turbo-dev libssl-dev libqrencode-dev"
+libpng-dev libjpeg62-turbo-dev libssl-dev libqrencode-dev libcairo2-dev"
 check="libcmocka-dev clang sqlite3"
 
 case "${1:-build}" in

@@ -315,6 +315,17 @@ static void test_whole_journey(void **state)
 	assert_true(log_has(f, "flow: PRINT -> EVAL"));
 	assert_false(log_has(f, "王小英"));
 	assert_false(log_has(f, "11010519491231002X"));
+	/* The simulated printer put it out as paper: the receipt as a PNG, the bytes beside it. */
+	{
+		char png[256], bin[256];
+		struct stat st;
+
+		snprintf(png, sizeof(png), "%s/receipt/job-1.png", f->data);
+		snprintf(bin, sizeof(bin), "%s/receipt/job-1.bin", f->data);
+		assert_int_equal(stat(png, &st), 0);
+		assert_true(st.st_size > 1000);
+		assert_int_equal(stat(bin, &st), 0);
+	}
 }
 
 static void test_guide_first_then_card(void **state)
