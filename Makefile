@@ -19,14 +19,15 @@ ALL_LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 # Evaluated only when used, so the deps step can run before pkg-config knows the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm
+# CUPS 2.4 on Debian ships no pkg-config file: cups-config instead.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags)
+LIBS = $(shell pkg-config --libs $(PKGS)) $(shell cups-config --libs) -lpthread -lm
 TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
 
 LIB_SRC := $(wildcard common/*.c drivers/*.c offline-queue/*.c ui/*.c ui/sdl/*.c) \
 	$(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
-TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c tests/integration/test_*.c)
 TEST_BIN := $(TEST_SRC:%.c=$(O)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:%.c=$(O)/%)
@@ -92,10 +93,11 @@ deps-build:
 deps-check:
 	@sh mk/deps.sh check
 
-# The kiosk in a window with simulated devices and the developer keys (README.md, "Driving it").
+# The kiosk in a window with simulated devices and the developer keys (README.md, "Driving it"), and a real IPP
+# printer (ippeveprinter) for A4.
 run: deps-build
 	@$(MAKE) --no-print-directory all
-	$(KIOSK) --config assets/kiosk.conf --data $(O)/run-data --dev $(RUN_ARGS)
+	@sh mk/run.sh $(KIOSK) $(O)/run-data $(RUN_ARGS)
 
 build-tests: $(KIOSK) $(TEST_BIN) $(FUZZ_BIN)
 

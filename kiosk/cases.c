@@ -3,13 +3,17 @@
 
 #include "common/log.h"
 #include "common/mask.h"
+#include "drivers/docpdf.h"
+#include "drivers/docprint.h"
 #include "drivers/receipt_layout.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/workday.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const levels[5] = { "非常满意", "满意", "基本满意", "不满意", "非常不满意" };
 static const char *const reasons[] = {
@@ -167,78 +171,138 @@ enum kerr cases_store(struct kiosk *k)
 	log_info("store: case %s stored (%s, %zu materials)", case_no, it->impl_code, n);
 	for (size_t i = 0; i < SESSION_MAX_MATERIALS; i++)
 		session_material_clear(&s->mats[i]);
+	/* Here, not with the thermal receipt: a case is stored once, so its A4 copy goes out once however
+	 * often the receipt is retried. Its failure is the printer's, shown in its status, not the case's. */
+	if (k->cfg.a4_receipt) {
+		e = cases_print_a4(k);
+		if (e != KERR_OK)
+			log_warn("docprint: A4 receipt of case %s not printed: %s", case_no, kerr_str(e));
+	}
 	return KERR_OK;
 }
 
-enum kerr cases_print_receipt(struct kiosk *k)
+/* The words of a stored case's receipts, and the buffers they point into. */
+struct receipt_words {
+	struct receipt_case c;
+	struct receipt_material missing[SESSION_MAX_MATERIALS];
+	char name[96], id[48], when[32], promised[64], qr[256], due[16];
+	struct cases_gaps gaps;
+	struct receipt_build b;
+};
+
+/* Describes the session's stored case once, for the thermal receipt and the A4 copy alike: the
+ * acceptance receipt, and the 容缺 commitment when materials are still missing. */
+static enum kerr describe(struct kiosk *k, struct receipt_words *w, struct receipt_doc *ret)
 {
 	struct session *s = &k->session;
-	struct receipt_material missing[SESSION_MAX_MATERIALS];
-	struct receipt_build *b;
-	struct receipt_doc doc;
-	char name[96], id[48], when[32], promised[64], qr[256], due[16];
-	int y, mo, d, h, mi, sec, wd, pd, job = 0;
+	int y, mo, d, h, mi, sec, wd, pd;
 	int64_t now = clock_wall_ms(&k->clock);
-	struct cases_gaps g;
 	size_t n = 0;
-	enum kerr e;
 
-	if (!k->dev[DEV_RECEIPT])
-		return KERR_NO_DEVICE;
-	mask_name(s->card.name, name, sizeof(name));
-	mask_idnum(s->card.id_number, id, sizeof(id));
+	mask_name(s->card.name, w->name, sizeof(w->name));
+	mask_idnum(s->card.id_number, w->id, sizeof(w->id));
 	clock_local(now, &y, &mo, &d, &h, &mi, &sec, &wd);
-	snprintf(when, sizeof(when), "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+	snprintf(w->when, sizeof(w->when), "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
 	pd = cases_promised_date(k, now);
-	if (pd)
-		snprintf(promised, sizeof(promised), "%04d-%02d-%02d（%d个工作日）", pd / 10000,
+	if (pd) {
+		snprintf(w->promised, sizeof(w->promised), "%04d-%02d-%02d（%d个工作日）", pd / 10000,
 			 pd / 100 % 100, pd % 100, s->item->promised_days);
-	snprintf(qr, sizeof(qr), k->cfg.qr_template, s->case_no, s->query_code);
+		/* 容缺: the missing materials are due within the case's own promised time. */
+		snprintf(w->due, sizeof(w->due), "%04d-%02d-%02d", pd / 10000, pd / 100 % 100, pd % 100);
+	}
+	snprintf(w->qr, sizeof(w->qr), k->cfg.qr_template, s->case_no, s->query_code);
 	for (size_t i = 0; i < s->item->n_materials && n < SESSION_MAX_MATERIALS; i++) {
 		const char *words;
 		bool blocking;
 		enum queue_material_status st = cases_material_status(k, i, &words, &blocking);
 
 		if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT)
-			missing[n++] = (struct receipt_material){ s->item->materials[i].name, words };
+			w->missing[n++] = (struct receipt_material){ s->item->materials[i].name, words };
 	}
-	/* 容缺: the missing materials are due within the case's own promised time. */
-	if (pd)
-		snprintf(due, sizeof(due), "%04d-%02d-%02d", pd / 10000, pd / 100 % 100, pd % 100);
-	cases_gaps(k, &g);
-	{
-		const struct receipt_case c = {
-			.hall = k->cfg.hall,
-			.case_no = s->case_no,
-			.item = s->item->name,
-			.applicant = name,
-			.id_number = id,
-			.accepted = when,
-			.promised = pd ? promised : NULL,
-			.query_code = s->query_code,
-			.qr = qr,
-			.phone = k->cfg.phone,
-			.deadline = pd ? due : NULL,
-			.missing = missing,
-			.n_missing = n,
-		};
+	cases_gaps(k, &w->gaps);
+	w->c = (struct receipt_case){
+		.hall = k->cfg.hall,
+		.case_no = s->case_no,
+		.item = s->item->name,
+		.applicant = w->name,
+		.id_number = w->id,
+		.accepted = w->when,
+		.promised = pd ? w->promised : NULL,
+		.query_code = s->query_code,
+		.qr = w->qr,
+		.phone = k->cfg.phone,
+		.deadline = pd ? w->due : NULL,
+		.missing = w->missing,
+		.n_missing = n,
+	};
+	receipt_build_init(&w->b);
+	receipt_layout_acceptance(&w->b, &w->c);
+	if (w->gaps.waivable > 0)
+		receipt_layout_commitment(&w->b, &w->c);
+	return receipt_build_doc(&w->b, ret);
+}
 
-		/* Large, and it holds the resident's data: not on the stack, wiped after. */
-		b = malloc(sizeof(*b));
-		if (!b)
-			return KERR_NOMEM;
-		receipt_build_init(b);
-		receipt_layout_acceptance(b, &c);
-		if (g.waivable > 0)
-			receipt_layout_commitment(b, &c);
-	}
-	e = receipt_build_doc(b, &doc);
+/* Large, and it holds the resident's data: on the heap, wiped when done. */
+static struct receipt_words *words_create(void)
+{
+	return calloc(1, sizeof(struct receipt_words));
+}
+
+static void words_destroy(struct receipt_words *w)
+{
+	if (!w)
+		return;
+	explicit_bzero(w, sizeof(*w));
+	free(w);
+}
+
+enum kerr cases_print_receipt(struct kiosk *k)
+{
+	struct receipt_words *w;
+	struct receipt_doc doc;
+	int job = 0;
+	enum kerr e;
+
+	if (!k->dev[DEV_RECEIPT])
+		return KERR_NO_DEVICE;
+	w = words_create();
+	if (!w)
+		return KERR_NOMEM;
+	e = describe(k, w, &doc);
 	if (e == KERR_OK)
 		e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
 	if (e == KERR_OK)
 		k->print_job = job;
-	receipt_build_finish(b);
-	free(b);
+	words_destroy(w);
+	return e;
+}
+
+enum kerr cases_print_a4(struct kiosk *k)
+{
+	struct receipt_words *w;
+	struct receipt_doc doc;
+	char dir[512], path[600];
+	int job = 0;
+	enum kerr e;
+
+	if (!k->dev[DEV_DOCPRINT])
+		return KERR_NO_DEVICE;
+	if (snprintf(dir, sizeof(dir), "%s/a4", k->opts.data_dir ? k->opts.data_dir : ".") >=
+		    (int)sizeof(dir) ||
+	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
+		return KERR_IO;
+	/* Kept after submitting: the printer reads it while the job runs. Named by case, so printing the
+	 * same case again replaces its file. */
+	snprintf(path, sizeof(path), "%s/%s.pdf", dir, k->session.case_no);
+	w = words_create();
+	if (!w)
+		return KERR_NOMEM;
+	e = describe(k, w, &doc);
+	if (e == KERR_OK)
+		e = docpdf_write(&doc, k->session.case_no, w->qr, path);
+	if (e == KERR_OK)
+		e = docprint_print_pdf(k->dev[DEV_DOCPRINT], path, w->c.case_no, &job);
+	words_destroy(w);
 	return e;
 }
 

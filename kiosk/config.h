@@ -26,6 +26,7 @@ struct config {
 	char holidays[1024];    /* YYYYMMDD list, comma separated: days off */
 	char workdays[512];     /* YYYYMMDD list: weekend days that are working days (调休) */
 	struct dev_config dev[DEV__COUNT];
+	bool a4_receipt;        /* also print the acceptance receipt on A4 when a case is stored */
 };
 
 /* Defaults for every key. */

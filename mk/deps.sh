@@ -4,7 +4,8 @@
 set -eu
 
 build="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev fonts-noto-cjk libsqlite3-dev libjansson-dev
-libpng-dev libjpeg62-turbo-dev libssl-dev libqrencode-dev libcairo2-dev"
+libpng-dev libjpeg62-turbo-dev libssl-dev libqrencode-dev libcairo2-dev libcups2-dev
+cups-ipp-utils dbus avahi-daemon"
 check="libcmocka-dev clang sqlite3"
 
 case "${1:-build}" in

@@ -508,7 +508,7 @@ static void test_paper_out_keeps_the_case(void **state)
 	const struct catalog_item *it = item_where(f, has_scan);
 	struct stored s;
 
-	write_conf(f, NULL);
+	write_conf(f, "docprint.a4_receipt = true");
 	begin(f);
 	to_form(f, it, "resident");
 	scan_materials(f, it, all);
@@ -531,6 +531,18 @@ static void test_paper_out_keeps_the_case(void **state)
 	stored(f, &s);
 	assert_int_equal(s.cases, 1);
 	assert_int_equal(s.evals, 1);
+	/* The A4 copy went out once, when the case was stored, however often the receipt was retried. */
+	{
+		char path[256];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/docprint/job-1.pdf", f->data);
+		assert_int_equal(stat(path, &st), 0);
+		snprintf(path, sizeof(path), "%s/docprint/job-2.pdf", f->data);
+		assert_int_not_equal(stat(path, &st), 0);
+		snprintf(path, sizeof(path), "%s/a4/%s.pdf", f->data, s.case_no);
+		assert_int_equal(stat(path, &st), 0);
+	}
 }
 
 static void test_bad_rating_needs_reason(void **state)
