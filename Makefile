@@ -16,6 +16,8 @@ ALL_LDFLAGS = $(LDFLAGS)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+# Libraries built without frame pointers (cairo) need the slow unwinder for a suppression to see who called them.
+SAN_ENV := ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/mk/lsan.supp
 endif
 
 # Evaluated only when used, so the deps step can run before pkg-config knows the packages.
@@ -105,7 +107,7 @@ build-tests: $(KIOSK) $(TEST_BIN) $(FUZZ_BIN)
 check: deps-check
 	@$(MAKE) --no-print-directory build-tests
 	@sh mk/layering.sh
-	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn \
+	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn $(SAN_ENV) \
 		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN))
 
 bench: deps-check

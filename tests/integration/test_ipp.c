@@ -217,11 +217,11 @@ static int setup(void **state)
 	strcpy(r->dir, "/tmp/test_ipp.XXXXXX");
 	if (!mkdtemp(r->dir))
 		return -1;
-	snprintf(cmd, sizeof(cmd), "sh '%s/mk/ippeve.sh' start '%s' KioskTest > '%s/port'", SRCDIR,
+	snprintf(cmd, sizeof(cmd), "sh '%s/mk/ippeve.sh' start '%.60s' KioskTest > '%.60s/port'", SRCDIR,
 		 r->dir, r->dir);
 	if (system(cmd) != 0)
 		return -1;
-	snprintf(cmd, sizeof(cmd), "%s/port", r->dir);
+	snprintf(cmd, sizeof(cmd), "%.60s/port", r->dir);
 	f = fopen(cmd, "r");
 	if (!f || fscanf(f, "%d", &r->port) != 1)
 		return -1;
