@@ -8,7 +8,8 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 CFLAGS ?= -O2 -g
 
-PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl libusb-1.0
+PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl libusb-1.0 cairo cairo-ft \
+	fontconfig
 TEST_PKGS := cmocka
 # The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
 PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto
@@ -19,18 +20,22 @@ ALL_LDFLAGS = $(LDFLAGS)
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
 ALL_LDFLAGS += -fsanitize=$(SANITIZE)
+# Libraries built without frame pointers (cairo) need the slow unwinder for a suppression to see who called them.
+SAN_ENV := ASAN_OPTIONS=fast_unwind_on_malloc=0 LSAN_OPTIONS=suppressions=$(CURDIR)/mk/lsan.supp
 endif
 
 # Evaluated only when used, so the deps step can run before pkg-config knows the packages.
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
-LIBS = $(shell pkg-config --libs $(PKGS)) -lpthread -lm -ldl
+# CUPS 2.4 on Debian ships no pkg-config file: cups-config instead.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS)) $(shell cups-config --cflags)
+LIBS = $(shell pkg-config --libs $(PKGS)) $(shell cups-config --libs) -lpthread -lm -ldl
 TEST_LIBS = $(shell pkg-config --libs $(TEST_PKGS))
 PLAT_LIBS = $(shell pkg-config --libs $(PLAT_PKGS)) -lpthread
 
 LIB_SRC := $(wildcard common/*.c drivers/*.c offline-queue/*.c ui/*.c ui/sdl/*.c) \
 	$(filter-out kiosk/main.c,$(wildcard kiosk/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(O)/%.o)
-TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c tests/tools/test_*.c)
+TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test_*.c tests/tools/test_*.c \
+	tests/integration/test_*.c)
 TEST_BIN := $(TEST_SRC:%.c=$(O)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:%.c=$(O)/%)
@@ -143,14 +148,15 @@ deps-build:
 deps-check:
 	@sh mk/deps.sh check
 
-# The kiosk in a window with simulated devices and the developer keys (README.md, "Driving it").
+# The kiosk in a window with simulated devices and the developer keys (README.md, "Driving it"), the reference
+# platform on loopback, and a real IPP printer (ippeveprinter) for A4.
 # READER=pty: the ID-card reader through the real serial backend, a simulated reader on a pty.
 run: deps-build
 	@$(MAKE) --no-print-directory all
 ifeq ($(READER),pty)
 	@sh mk/run-pty.sh $(KIOSK) $(KIOSKCTL) $(abspath $(O))/run-pty $(O)/run-data $(RUN_ARGS)
 else
-	$(KIOSK) --config assets/kiosk.conf --data $(O)/run-data --dev $(RUN_ARGS)
+	@sh mk/run.sh $(KIOSK) $(O)/run-data $(RUN_ARGS)
 endif
 
 build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN)
@@ -159,7 +165,7 @@ build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN)
 check: deps-check
 	@$(MAKE) --no-print-directory build-tests
 	@sh mk/layering.sh
-	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn \
+	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn $(SAN_ENV) \
 		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN))
 
 bench: deps-check

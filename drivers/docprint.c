@@ -1,6 +1,7 @@
 /* The A4 document printer class: picks the configured backend and forwards jobs to it. */
 #include "drivers/docprint.h"
 
+#include "drivers/docprint_ipp.h"
 #include "drivers/sim.h"
 
 #include <assert.h>
@@ -12,6 +13,7 @@ static const struct {
 			  struct clock *clock, struct dev **ret);
 } backends[] = {
 	{ "sim", docprint_sim_open },
+	{ "ipp", docprint_ipp_open },
 };
 
 enum kerr docprint_open(const struct dev_config *cfg, const struct dev_sink *sink,

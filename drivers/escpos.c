@@ -350,6 +350,10 @@ enum kerr escpos_render_receipt(struct escpos *e, const struct receipt_doc *doc)
 		case RECEIPT_FEED:
 			escpos_feed(e, l->size < 1 ? 1 : l->size);
 			break;
+		case RECEIPT_CUT:
+			escpos_feed(e, 4);
+			escpos_cut(e, true);
+			break;
 		case RECEIPT_QR:
 			restyle(e, &cur, l->align, false, 1);
 			escpos_qr(e, l->text, size > 1 ? QR_MODULE_DOTS + 2 : QR_MODULE_DOTS, 'M');

@@ -46,6 +46,7 @@ void escpos_status_request(struct escpos *e, int n);
 /* Renders a receipt: init, Chinese mode, each line, then feed and full cut. TEXT wraps at 48
  * columns (24 at size 2; CJK characters count two), preferring spaces; embedded newlines break
  * lines. RULE is a line of '-'. FEED feeds size lines (at least one). QR prints text as a QR code.
+ * CUT feeds past the cutter and cuts partially.
  * Returns e->err. */
 enum kerr escpos_render_receipt(struct escpos *e, const struct receipt_doc *doc);
 

@@ -4,7 +4,9 @@
 
 #include "drivers/device.h"
 
-enum receipt_kind { RECEIPT_TEXT, RECEIPT_QR, RECEIPT_RULE, RECEIPT_FEED, RECEIPT_KIND__COUNT };
+/* CUT ends one receipt and starts the next in the same job (a partial cut: the slips stay together
+ * until the resident tears them); the job's end is a full cut. */
+enum receipt_kind { RECEIPT_TEXT, RECEIPT_QR, RECEIPT_RULE, RECEIPT_FEED, RECEIPT_CUT, RECEIPT_KIND__COUNT };
 enum receipt_align { RECEIPT_LEFT, RECEIPT_CENTER, RECEIPT_RIGHT };
 
 struct receipt_line {

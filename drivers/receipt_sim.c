@@ -1,7 +1,10 @@
 /* Backend "sim" of the receipt printer: jobs become real ESC/POS bytes and are spooled; a simulated
- * printer answers real DLE EOT requests, decoded as a real printer's replies are. */
+ * printer answers real DLE EOT requests, decoded as a real printer's replies are, and prints by
+ * interpreting the bytes it received: job-N.png beside job-N.bin in a spool folder is its paper. */
 #include "common/log.h"
 #include "drivers/escpos.h"
+#include "drivers/escpos_job.h"
+#include "drivers/receipt_png.h"
 #include "drivers/receipt.h"
 #include "drivers/sim.h"
 
@@ -160,6 +163,23 @@ static void keep_last(struct receipt_sim *s, const struct escpos *e, int job)
 		memcpy(copy, e->data, e->len);
 }
 
+/* The printer's side of a job: it reads the bytes as any ESC/POS printer would and puts the paper
+ * out as a PNG when there is a spool folder to put it in. Bytes it cannot read fail the job. */
+static enum kerr printer_print(const struct receipt_sim *s, const struct escpos *e, int job)
+{
+	struct escpos_job paper;
+	char name[32], png[sizeof(s->path) + sizeof(name)];
+	enum kerr err = escpos_job_parse(e->data, e->len, &paper);
+
+	if (err == KERR_FULL || err == KERR_UNSUPPORTED)
+		err = KERR_PROTO;
+	snprintf(name, sizeof(name), "job-%d.png", job);
+	if (err == KERR_OK && sim_spool_name(s->path, name, png, sizeof(png)) == KERR_OK)
+		err = receipt_png_write(&paper, png);
+	escpos_job_finish(&paper);
+	return err;
+}
+
 static enum kerr sim_print(struct dev *d, const struct receipt_doc *doc, int *ret_job)
 {
 	struct receipt_sim *s = (struct receipt_sim *)d;
@@ -184,6 +204,8 @@ static enum kerr sim_print(struct dev *d, const struct receipt_doc *doc, int *re
 	if (s->sent) {
 		snprintf(name, sizeof(name), "job-%d.bin", s->next_job + 1);
 		err = sim_spool(s->path, name, e.data, e.len);
+		if (err == KERR_OK)
+			err = printer_print(s, &e, s->next_job + 1);
 		if (err != KERR_OK)
 			goto out;
 		keep_last(s, &e, s->next_job + 1);

@@ -89,3 +89,16 @@ enum kerr sim_spool(const char *path, const char *name, const void *data, size_t
 		e = KERR_IO;
 	return e;
 }
+
+enum kerr sim_spool_name(const char *path, const char *name, char *ret, size_t n)
+{
+	struct stat st;
+	int len;
+
+	if (!path || !path[0] || stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return KERR_NOT_FOUND;
+	len = snprintf(ret, n, "%s/%s", path, name);
+	if (len < 0 || (size_t)len >= n)
+		return KERR_INVAL;
+	return KERR_OK;
+}

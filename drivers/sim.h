@@ -31,5 +31,8 @@ enum kerr sim_parse_int(const char *arg, long min, long max, long *ret);
  * (replaced), otherwise appended to the file path; fsync'd either way. An empty path stores
  * nothing. Errors: KERR_INVAL (the joined name is too long), KERR_IO. */
 enum kerr sim_spool(const char *path, const char *name, const void *data, size_t n);
+/* The file path/name when path is a folder (where a simulated device puts what it produced beside
+ * its spool). Errors: KERR_NOT_FOUND (path is not a folder), KERR_INVAL (too long for ret). */
+enum kerr sim_spool_name(const char *path, const char *name, char *ret, size_t n);
 
 #endif

@@ -3,13 +3,18 @@
 
 #include "common/log.h"
 #include "common/mask.h"
-#include "drivers/receipt.h"
+#include "drivers/docpdf.h"
+#include "drivers/docprint.h"
+#include "drivers/receipt_layout.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/sync.h"
 #include "kiosk/workday.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char *const levels[5] = { "非常满意", "满意", "基本满意", "不满意", "非常不满意" };
 static const char *const reasons[] = {
@@ -168,6 +173,13 @@ enum kerr cases_store(struct kiosk *k)
 	sync_kick(k);
 	for (size_t i = 0; i < SESSION_MAX_MATERIALS; i++)
 		session_material_clear(&s->mats[i]);
+	/* Here, not with the thermal receipt: a case is stored once, so its A4 copy goes out once however
+	 * often the receipt is retried. Its failure is the printer's, shown in its status, not the case's. */
+	if (k->cfg.a4_receipt) {
+		e = cases_print_a4(k);
+		if (e != KERR_OK)
+			log_warn("docprint: A4 receipt of case %s not printed: %s", case_no, kerr_str(e));
+	}
 	return KERR_OK;
 }
 
@@ -176,77 +188,129 @@ const char *cases_id_type(const struct idcard_data *card)
 	return card->type == IDCARD_RESIDENT ? "111" : card->type == IDCARD_HMT_PERMIT ? "154" : "553";
 }
 
-enum kerr cases_print_receipt(struct kiosk *k)
+/* The words of a stored case's receipts, and the buffers they point into. */
+struct receipt_words {
+	struct receipt_case c;
+	struct receipt_material missing[SESSION_MAX_MATERIALS];
+	char name[96], id[48], when[32], promised[64], qr[256], due[16];
+	struct cases_gaps gaps;
+	struct receipt_build b;
+};
+
+/* Describes the session's stored case once, for the thermal receipt and the A4 copy alike: the
+ * acceptance receipt, and the 容缺 commitment when materials are still missing. */
+static enum kerr describe(struct kiosk *k, struct receipt_words *w, struct receipt_doc *ret)
 {
 	struct session *s = &k->session;
-	struct receipt_line lines[40];
-	size_t n = 0;
-	char name[96], id[48], when[64], promised[96], qr[256], gaps[512] = "";
-	char l_case[96], l_item[320], l_name[128], l_id[96], l_code[64], l_phone[64];
 	int y, mo, d, h, mi, sec, wd, pd;
 	int64_t now = clock_wall_ms(&k->clock);
+	size_t n = 0;
 
-	if (!k->dev[DEV_RECEIPT])
-		return KERR_NO_DEVICE;
-	mask_name(s->card.name, name, sizeof(name));
-	mask_idnum(s->card.id_number, id, sizeof(id));
+	mask_name(s->card.name, w->name, sizeof(w->name));
+	mask_idnum(s->card.id_number, w->id, sizeof(w->id));
 	clock_local(now, &y, &mo, &d, &h, &mi, &sec, &wd);
-	snprintf(when, sizeof(when), "受理时间：%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+	snprintf(w->when, sizeof(w->when), "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
 	pd = cases_promised_date(k, now);
-	if (pd)
-		snprintf(promised, sizeof(promised), "承诺办结：%04d-%02d-%02d（%d个工作日）", pd / 10000,
+	if (pd) {
+		snprintf(w->promised, sizeof(w->promised), "%04d-%02d-%02d（%d个工作日）", pd / 10000,
 			 pd / 100 % 100, pd % 100, s->item->promised_days);
-	else
-		snprintf(promised, sizeof(promised), "办件类型：即办件");
-	snprintf(qr, sizeof(qr), k->cfg.qr_template, s->case_no, s->query_code);
-	for (size_t i = 0; i < s->item->n_materials; i++) {
+		/* 容缺: the missing materials are due within the case's own promised time. */
+		snprintf(w->due, sizeof(w->due), "%04d-%02d-%02d", pd / 10000, pd / 100 % 100, pd % 100);
+	}
+	snprintf(w->qr, sizeof(w->qr), k->cfg.qr_template, s->case_no, s->query_code);
+	for (size_t i = 0; i < s->item->n_materials && n < SESSION_MAX_MATERIALS; i++) {
 		const char *words;
 		bool blocking;
 		enum queue_material_status st = cases_material_status(k, i, &words, &blocking);
 
-		if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT) {
-			size_t used = strlen(gaps);
-
-			snprintf(gaps + used, sizeof(gaps) - used, "%s%s", used ? "、" : "待补材料：",
-				 s->item->materials[i].name);
-		}
+		if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT)
+			w->missing[n++] = (struct receipt_material){ s->item->materials[i].name, words };
 	}
-#define LINE(kind_, align_, bold_, size_, text_) \
-	lines[n++] = (struct receipt_line){ kind_, align_, bold_, size_, text_ }
-	LINE(RECEIPT_TEXT, RECEIPT_CENTER, true, 2, "受理回执");
-	LINE(RECEIPT_TEXT, RECEIPT_CENTER, false, 1, k->cfg.hall);
-	LINE(RECEIPT_RULE, RECEIPT_LEFT, false, 1, NULL);
-	snprintf(l_case, sizeof(l_case), "办件编号：%s", s->case_no);
-	snprintf(l_item, sizeof(l_item), "事项名称：%s", s->item->name);
-	snprintf(l_name, sizeof(l_name), "申请人：%s", name);
-	snprintf(l_id, sizeof(l_id), "证件号码：%s", id);
-	snprintf(l_code, sizeof(l_code), "查询码：%s", s->query_code);
-	snprintf(l_phone, sizeof(l_phone), "咨询电话：%s", k->cfg.phone);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, true, 1, l_case);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_item);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_name);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_id);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, when);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, promised);
-	if (gaps[0])
-		LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, gaps);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, true, 2, l_code);
-	LINE(RECEIPT_QR, RECEIPT_CENTER, false, 1, qr);
-	LINE(RECEIPT_TEXT, RECEIPT_CENTER, false, 1, "扫码或凭查询码查询办理进度");
-	LINE(RECEIPT_RULE, RECEIPT_LEFT, false, 1, NULL);
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, "请妥善保管本回执。");
-	LINE(RECEIPT_TEXT, RECEIPT_LEFT, false, 1, l_phone);
-	LINE(RECEIPT_FEED, RECEIPT_LEFT, false, 3, NULL);
-#undef LINE
-	{
-		struct receipt_doc doc = { lines, n };
-		int job = 0;
-		enum kerr e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
+	cases_gaps(k, &w->gaps);
+	w->c = (struct receipt_case){
+		.hall = k->cfg.hall,
+		.case_no = s->case_no,
+		.item = s->item->name,
+		.applicant = w->name,
+		.id_number = w->id,
+		.accepted = w->when,
+		.promised = pd ? w->promised : NULL,
+		.query_code = s->query_code,
+		.qr = w->qr,
+		.phone = k->cfg.phone,
+		.deadline = pd ? w->due : NULL,
+		.missing = w->missing,
+		.n_missing = n,
+	};
+	receipt_build_init(&w->b);
+	receipt_layout_acceptance(&w->b, &w->c);
+	if (w->gaps.waivable > 0)
+		receipt_layout_commitment(&w->b, &w->c);
+	return receipt_build_doc(&w->b, ret);
+}
 
-		if (e == KERR_OK)
-			k->print_job = job;
-		return e;
-	}
+/* Large, and it holds the resident's data: on the heap, wiped when done. */
+static struct receipt_words *words_create(void)
+{
+	return calloc(1, sizeof(struct receipt_words));
+}
+
+static void words_destroy(struct receipt_words *w)
+{
+	if (!w)
+		return;
+	explicit_bzero(w, sizeof(*w));
+	free(w);
+}
+
+enum kerr cases_print_receipt(struct kiosk *k)
+{
+	struct receipt_words *w;
+	struct receipt_doc doc;
+	int job = 0;
+	enum kerr e;
+
+	if (!k->dev[DEV_RECEIPT])
+		return KERR_NO_DEVICE;
+	w = words_create();
+	if (!w)
+		return KERR_NOMEM;
+	e = describe(k, w, &doc);
+	if (e == KERR_OK)
+		e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
+	if (e == KERR_OK)
+		k->print_job = job;
+	words_destroy(w);
+	return e;
+}
+
+enum kerr cases_print_a4(struct kiosk *k)
+{
+	struct receipt_words *w;
+	struct receipt_doc doc;
+	char dir[512], path[600];
+	int job = 0;
+	enum kerr e;
+
+	if (!k->dev[DEV_DOCPRINT])
+		return KERR_NO_DEVICE;
+	if (snprintf(dir, sizeof(dir), "%s/a4", k->opts.data_dir ? k->opts.data_dir : ".") >=
+		    (int)sizeof(dir) ||
+	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
+		return KERR_IO;
+	/* Kept after submitting: the printer reads it while the job runs. Named by case, so printing the
+	 * same case again replaces its file. */
+	snprintf(path, sizeof(path), "%s/%s.pdf", dir, k->session.case_no);
+	w = words_create();
+	if (!w)
+		return KERR_NOMEM;
+	e = describe(k, w, &doc);
+	if (e == KERR_OK)
+		e = docpdf_write(&doc, k->session.case_no, w->qr, path);
+	if (e == KERR_OK)
+		e = docprint_print_pdf(k->dev[DEV_DOCPRINT], path, w->c.case_no, &job);
+	words_destroy(w);
+	return e;
 }
 
 enum kerr cases_store_eval(struct kiosk *k)

@@ -33,6 +33,9 @@ int cases_promised_date(const struct kiosk *k, int64_t wall_ms);
 enum kerr cases_store(struct kiosk *k);
 /* Starts printing the receipt of the stored case. KERR_NO_DEVICE, KERR_PAPER_OUT ... when it cannot start. */
 enum kerr cases_print_receipt(struct kiosk *k);
+/* Writes the stored case's acceptance receipt as an A4 PDF (<data>/a4/<case number>.pdf) and starts
+ * printing it on the document printer. KERR_NO_DEVICE, KERR_IO ... when it cannot start. */
+enum kerr cases_print_a4(struct kiosk *k);
 /* Stores the session's evaluation (once). */
 enum kerr cases_store_eval(struct kiosk *k);
 

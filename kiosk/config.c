@@ -86,6 +86,10 @@ static const struct key keys[] = {
 	DEV("scanner", DEV_SCANNER),
 	DEV("receipt", DEV_RECEIPT),
 	DEV("docprint", DEV_DOCPRINT),
+	/* Backend ipp: the printer as an ipp:// URI, or a CUPS queue; both name docprint's path. */
+	STR("docprint.uri", dev[DEV_DOCPRINT].path),
+	STR("docprint.queue", dev[DEV_DOCPRINT].path),
+	BOOL("docprint.a4_receipt", a4_receipt),
 	DEV("keypad", DEV_KEYPAD),
 	STR("platform.url", platform.url),
 	STR("platform.ca", platform.ca),

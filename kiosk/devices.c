@@ -12,8 +12,11 @@
 #include "kiosk/scanimg.h"
 #include "kiosk/sync.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Runs on whichever thread the device posts from: copy, and hand over to the UI thread. */
 static void sink_post(void *ctx, const struct dev_event *ev)
@@ -35,6 +38,20 @@ static void sink_post(void *ctx, const struct dev_event *ev)
 	}
 }
 
+/* Simulated printers with no path put what they print under the data folder (receipt/job-N.png is
+ * the receipt as paper, docprint/job-N.pdf the A4 job), so a demo or a test can look at it. */
+static void spool_default(const struct kiosk *k, enum dev_class c, struct dev_config *cfg)
+{
+	int n;
+
+	if ((c != DEV_RECEIPT && c != DEV_DOCPRINT) || strcmp(cfg->backend, "sim") != 0 || cfg->path[0] ||
+	    !k->opts.data_dir)
+		return;
+	n = snprintf(cfg->path, sizeof(cfg->path), "%s/%s", k->opts.data_dir, dev_class_str(c));
+	if (n < 0 || (size_t)n >= sizeof(cfg->path) || (mkdir(cfg->path, 0700) != 0 && errno != EEXIST))
+		cfg->path[0] = 0;
+}
+
 typedef enum kerr open_fn(const struct dev_config *, const struct dev_sink *, struct clock *, struct dev **);
 
 void devices_open(struct kiosk *k)
@@ -46,7 +63,11 @@ void devices_open(struct kiosk *k)
 	struct dev_sink sink = { sink_post, k };
 
 	for (int c = 0; c < DEV__COUNT; c++) {
-		enum kerr e = openers[c](&k->cfg.dev[c], &sink, &k->clock, &k->dev[c]);
+		struct dev_config cfg = k->cfg.dev[c];
+		enum kerr e;
+
+		spool_default(k, (enum dev_class)c, &cfg);
+		e = openers[c](&cfg, &sink, &k->clock, &k->dev[c]);
 
 		if (e != KERR_OK) {
 			log_err("%s: cannot open backend %s: %s", dev_class_str((enum dev_class)c),

@@ -115,6 +115,17 @@ static void test_whole_journey(void **state)
 	assert_true(log_has(f, "flow: PRINT -> EVAL"));
 	assert_false(log_has(f, "王小英"));
 	assert_false(log_has(f, "11010519491231002X"));
+	/* The simulated printer put it out as paper: the receipt as a PNG, the bytes beside it. */
+	{
+		char png[256], bin[256];
+		struct stat st;
+
+		snprintf(png, sizeof(png), "%s/receipt/job-1.png", f->data);
+		snprintf(bin, sizeof(bin), "%s/receipt/job-1.bin", f->data);
+		assert_int_equal(stat(png, &st), 0);
+		assert_true(st.st_size > 1000);
+		assert_int_equal(stat(bin, &st), 0);
+	}
 }
 
 static void test_guide_first_then_card(void **state)
@@ -314,7 +325,7 @@ static void test_paper_out_keeps_the_case(void **state)
 	const struct catalog_item *it = item_where(f, has_scan);
 	struct stored s;
 
-	write_conf(f, NULL);
+	write_conf(f, "docprint.a4_receipt = true");
 	begin(f);
 	to_form(f, it, "resident");
 	scan_materials(f, it, all);
@@ -337,6 +348,18 @@ static void test_paper_out_keeps_the_case(void **state)
 	stored(f, &s);
 	assert_int_equal(s.cases, 1);
 	assert_int_equal(s.evals, 1);
+	/* The A4 copy went out once, when the case was stored, however often the receipt was retried. */
+	{
+		char path[256];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/docprint/job-1.pdf", f->data);
+		assert_int_equal(stat(path, &st), 0);
+		snprintf(path, sizeof(path), "%s/docprint/job-2.pdf", f->data);
+		assert_int_not_equal(stat(path, &st), 0);
+		snprintf(path, sizeof(path), "%s/a4/%s.pdf", f->data, s.case_no);
+		assert_int_equal(stat(path, &st), 0);
+	}
 }
 
 static void test_bad_rating_needs_reason(void **state)
