@@ -66,8 +66,10 @@ static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_
 {
 	int64_t give_up = real_ms() + (int64_t)(seconds > 0 ? seconds : 30) * 1000;
 	struct uplink_status st;
+	int64_t pending = -1;
+	enum kerr round;
 
-	if (!k->uplink) {
+	if (!k->uplink || !k->queue) {
 		snprintf(err, errlen, "sync needs platform.url in the configuration");
 		return KERR_INVAL;
 	}
@@ -78,10 +80,13 @@ static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_
 		if (!st.busy && st.next_due_ms > now && st.next_due_ms != INT64_MAX)
 			advance(k, st.next_due_ms - now);
 		uplink_kick(k->uplink);
-		(void)uplink_wait_round(k->uplink, give_up - real_ms() > 0 ? give_up - real_ms() : 1);
+		round = uplink_wait_round(k->uplink, give_up - real_ms() > 0 ? give_up - real_ms() : 1);
 		drain(k);
 		uplink_get_status(k->uplink, &st);
-		if (st.pending == 0 && !k->query_waiting)
+		/* The store says what is left, not the worker's last report, which may predate the
+		 * latest case. */
+		if (round == KERR_OK && queue_outbox_pending(k->queue, &pending) == KERR_OK &&
+		    pending == 0 && !k->query_waiting)
 			return KERR_OK;
 		if (real_ms() >= give_up) {
 			snprintf(err, errlen,

@@ -1,21 +1,38 @@
 #!/bin/sh
-# `make run`: the kiosk with simulated devices, and a real IPP printer (ippeveprinter, mk/ippeve.sh) as its A4
-# printer, stopped again when the kiosk exits. Usage: mk/run.sh KIOSK DATA_DIR [kiosk arguments]
+# `make run`: the kiosk with simulated devices, the reference platform on loopback (mk/platform.sh) as its central
+# platform, and a real IPP printer (ippeveprinter, mk/ippeve.sh) as its A4 printer; both stopped again when the
+# kiosk exits. Usage: mk/run.sh KIOSK DATA_DIR [kiosk arguments]
 set -u
 kiosk=$1
 data=$2
 shift 2
 mkdir -p "$data"
-conf=assets/kiosk.conf
+conf="$data/kiosk.conf"
+plat="$data/platform"
 ipp="$data/ippeve"
+cleanup() {
+	sh mk/platform.sh down "$plat"
+	[ -n "${port:-}" ] && sh mk/ippeve.sh stop "$ipp"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+cp assets/kiosk.conf "$conf"
+if url=$(sh mk/platform.sh up "$plat"); then
+	printf '\n# make run: the reference platform (mk/platform.sh)\nplatform.url = %s\nplatform.ca = %s\n' \
+		"$url" "$plat/pki/ca.pem" >>"$conf"
+	printf 'platform.cert = %s\nplatform.key = %s\n' "$plat/pki/client.pem" "$plat/pki/client.key" >>"$conf"
+	echo "Platform: $url (its lines start with [platform]); take it down and up with"
+	echo "  sh mk/platform.sh down $plat    and    sh mk/platform.sh up $plat"
+else
+	echo "the reference platform did not start: cases stay queued on the terminal" >&2
+fi
 if port=$(sh mk/ippeve.sh start "$ipp" KioskA4); then
-	trap 'sh mk/ippeve.sh stop "$ipp"' EXIT INT TERM
-	conf="$data/kiosk.conf"
-	{ cat assets/kiosk.conf; printf '\n# make run: the A4 printer is ippeveprinter; what it printed is in %s/spool\n' "$ipp"
+	{ printf '\n# make run: the A4 printer is ippeveprinter; what it printed is in %s/spool\n' "$ipp"
 	  printf 'docprint.backend = ipp\ndocprint.uri = ipp://localhost:%s/ipp/print\ndocprint.a4_receipt = true\n' "$port"
-	} >"$conf"
+	} >>"$conf"
 	echo "A4 printer: ipp://localhost:$port/ipp/print (documents in $ipp/spool; trays at http://localhost:$port/media)"
 else
+	port=
 	echo "ippeveprinter did not start: A4 printing stays simulated" >&2
 fi
 echo "Receipts: $data/receipt/job-N.png"

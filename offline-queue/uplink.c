@@ -235,6 +235,7 @@ static void *worker(void *arg)
 {
 	struct uplink *u = arg;
 	bool stop = false, kicked;
+	unsigned seq;
 
 	if (queue_sync_recover(u->q) != KERR_OK)
 		log_err("uplink: cannot recover the outbox: %s", queue_errmsg(u->q));
@@ -244,6 +245,7 @@ static void *worker(void *arg)
 		kicked = u->kicked;
 		u->kicked = false;
 		u->status.busy = true;
+		seq = u->kick_seq;
 		pthread_mutex_unlock(&u->mu);
 		/* A kick says the link may be back: its backoff ends, each entry's stays.
 		 */
@@ -254,6 +256,7 @@ static void *worker(void *arg)
 		pthread_mutex_lock(&u->mu);
 		u->status.busy = false;
 		u->status.rounds++;
+		u->done_seq = seq;
 		pthread_cond_broadcast(&u->round);
 		stop = u->stop;
 		pthread_mutex_unlock(&u->mu);
@@ -428,6 +431,7 @@ void uplink_kick(struct uplink *u)
 		return;
 	pthread_mutex_lock(&u->mu);
 	u->kicked = true;
+	u->kick_seq++;
 	pthread_cond_broadcast(&u->wake);
 	pthread_mutex_unlock(&u->mu);
 }
@@ -460,10 +464,10 @@ enum kerr uplink_wait_round(struct uplink *u, int64_t timeout_ms)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&u->mu);
-	/* A round already running may have read the outbox before the caller's
-	 * change. */
-	target = u->status.rounds + (u->status.busy ? 2 : 1);
-	while (u->status.rounds < target) {
+	/* A round that started before the latest kick may have read the outbox before the change
+	 * the kick announced: wait for one that started after it. */
+	target = u->kick_seq;
+	while ((int)(u->done_seq - target) < 0) {
 		if (pthread_cond_timedwait(&u->round, &u->mu, &ts) == ETIMEDOUT) {
 			err = KERR_BUSY;
 			break;

@@ -82,9 +82,9 @@ void uplink_kick(struct uplink *u);
 void uplink_get_status(struct uplink *u, struct uplink_status *ret);
 /* The devices' states and free space for the next heartbeat. */
 void uplink_set_health(struct uplink *u, const struct uplink_health *h);
-/* Waits (real time, at most timeout_ms) until a round that started after this
- * call has finished. KERR_OK, or KERR_BUSY on timeout. For tests and scripts.
- */
+/* Waits (real time, at most timeout_ms) until a round that started after the latest
+ * uplink_kick() has finished: kick, then wait. KERR_OK, or KERR_BUSY on timeout.
+ * For tests and scripts. */
 enum kerr uplink_wait_round(struct uplink *u, int64_t timeout_ms);
 
 /* 进度查询 at the platform, answered on the worker's thread ahead of the

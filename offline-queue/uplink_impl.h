@@ -47,6 +47,8 @@ struct uplink {
 	pthread_cond_t wake;  /* the worker waits on it */
 	pthread_cond_t round; /* waiters of uplink_wait_round() */
 	bool stop, kicked;
+	unsigned kick_seq;    /* kicks so far */
+	unsigned done_seq;    /* kick_seq as it was when the last finished round started */
 	struct uplink_status status;
 	struct uplink_health health;
 	bool query_pending, query_answered;

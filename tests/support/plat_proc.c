@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -69,6 +70,10 @@ void plat_proc_start(struct plat_proc *p, unsigned port, bool tls)
 	assert_true(p->pid >= 0);
 	if (p->pid == 0) {
 		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+
+		/* A test that fails half-way skips its clean-up: the platform still goes with the
+		 * test process. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
 
 		/* Its log to a file, and not the test's stdout: a pipe reading the test's output
 		 * must not wait for the platform too. */
