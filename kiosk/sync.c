@@ -16,11 +16,6 @@
 
 #define KIOSK_VERSION "0.3.0"
 
-const char *sync_version(void)
-{
-	return KIOSK_VERSION;
-}
-
 /* On the worker's thread: the kiosk's own loader judges the platform's catalog,
  * touching nothing but its arguments. */
 static enum kerr check_catalog(void *ctx, const char *body, size_t len, char *version,
@@ -205,7 +200,7 @@ void sync_apply_catalog(struct kiosk *k)
 	if (k->catalog_pending == 0 || flow_states()[k->state].is_session)
 		return;
 	k->catalog_pending = 0;
-	snprintf(path, sizeof(path), "%s/%s", k->opts.data_dir, UPLINK_CATALOG_NAME);
+	sync_catalog_path(k, path, sizeof(path));
 	if (catalog_load_file(path, &c, err, sizeof(err)) != KERR_OK) {
 		log_err("catalog: the platform's copy %s cannot be used: %s", path, err);
 		return;

@@ -8,8 +8,6 @@
 
 struct kiosk;
 
-/* The software version reported to the platform. */
-const char *sync_version(void);
 /* Starts the worker when platform.url is set; a failure is logged and the kiosk goes on queuing. */
 void sync_start(struct kiosk *k);
 void sync_stop(struct kiosk *k);

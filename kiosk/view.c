@@ -274,14 +274,13 @@ static void progress_row(struct kiosk *k, const struct progress_row *r, int toda
 	}
 }
 
-static void progress(struct kiosk *k, struct ui_chrome *c, int64_t now)
+static void progress(struct kiosk *k, struct ui_chrome *c)
 {
 	const struct progress *p = &k->session.progress;
 	struct ui_progress_row *rows = ui_arena_alloc(&k->arena, (p->n + 1) * sizeof(*rows));
 	const char *notice = NULL;
 	int y, m, d, h, mi, s, wd;
 
-	(void)now;
 	if (!rows)
 		return;
 	clock_local(clock_wall_ms(&k->clock), &y, &m, &d, &h, &mi, &s, &wd);
@@ -511,7 +510,7 @@ void view_build(struct kiosk *k, int64_t now)
 		query(k, &c);
 		break;
 	case FLOW_PROGRESS:
-		progress(k, &c, now);
+		progress(k, &c);
 		break;
 	default:
 		break;

@@ -16,6 +16,14 @@ static const char *const level_db[LEVEL_COUNT] = {
 	"very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied",
 };
 
+int queue_eval_level_of(const char *name)
+{
+	for (int i = 0; name && i < LEVEL_COUNT; i++)
+		if (strcmp(name, level_db[i]) == 0)
+			return i;
+	return -1;
+}
+
 static bool optional(const char *s, size_t max)
 {
 	return !s || strlen(s) <= max;

@@ -117,6 +117,9 @@ void queue_id_day(int64_t wall_ms, char ret[9]);
 enum kerr queue_field_put(struct queue *q, sqlite3_stmt *st, int idx, const char *value);
 enum kerr queue_field_get(struct queue *q, sqlite3_stmt *st, int col, char *buf, size_t size);
 
+/* queue_eval.c: the level index (as struct queue_eval's) of a level as stored, -1 for none. */
+int queue_eval_level_of(const char *name);
+
 /* queue_outbox.c: an outbox entry for a row just written, with a fresh idempotency key; inside the
  * caller's transaction. kind is "case" or "eval". */
 enum kerr queue_outbox_add(struct queue *q, const char *kind, int64_t ref_id);

@@ -240,10 +240,6 @@ enum kerr queue_sync_page_open(struct queue *q, const char *file_name, int *ret_
 	return queue_file_open_read(q, file_name, ret_fd);
 }
 
-static const char *const level_db[] = {
-	"very_satisfied", "satisfied", "basic", "dissatisfied", "very_dissatisfied",
-};
-
 enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **ret)
 {
 	struct queue_eval_rec *r;
@@ -294,10 +290,7 @@ enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **re
 		goto fail;
 	if (!r->evaluator_id_type[0])
 		snprintf(r->evaluator_id_type, sizeof(r->evaluator_id_type), "111");
-	r->level = -1;
-	for (int i = 0; i < 5; i++)
-		if (strcmp(level, level_db[i]) == 0)
-			r->level = i;
+	r->level = queue_eval_level_of(level);
 	if (r->level < 0) {
 		err = queue_fail(q, KERR_CORRUPT, "unknown level in the store");
 		goto fail;

@@ -133,12 +133,14 @@ static void publish(struct uplink *u)
 		memset(&qs, 0, sizeof(qs));
 	if (queue_sync_next_due(u->q, &due) != KERR_OK)
 		due = clock_now_ms(u->clk) + u->cfg.backoff_base_ms;
+	/* The earliest of the outbox, the heartbeat and the catalog, but nothing before the link's
+	 * own backoff ends. */
+	if (u->beat_due_ms < due)
+		due = u->beat_due_ms;
+	if (u->catalog_due_ms < due)
+		due = u->catalog_due_ms;
 	if (due < u->link_due_ms)
 		due = u->link_due_ms;
-	if (u->beat_due_ms < due)
-		due = u->beat_due_ms > u->link_due_ms ? u->beat_due_ms : u->link_due_ms;
-	if (u->catalog_due_ms < due)
-		due = u->catalog_due_ms > u->link_due_ms ? u->catalog_due_ms : u->link_due_ms;
 	pthread_mutex_lock(&u->mu);
 	u->status.pending = qs.pending;
 	u->status.rejected = qs.rejected;

@@ -43,15 +43,9 @@ enum uplink_outcome uplink_outcome_of(struct uplink *u, enum kerr err,
 	u->retry_after_ms = uplink_parse_retry_after(r->retry_after, clock_wall_ms(u->clk));
 	why(u, "HTTP %ld %s%s%s%s%s", r->status, e.code[0] ? e.code : "(no error code)",
 	    e.field[0] ? " field " : "", e.field, e.message[0] ? ": " : "", e.message);
-	switch (uplink_classify(r->status, e.code)) {
-	case UPLINK_REJECT:
-		return OUT_REJECT;
-	case UPLINK_OK:
-		/* A 2xx whose body is not what the contract says counts like a 500. */
-		return OUT_RETRY;
-	default:
-		return OUT_RETRY;
-	}
+	/* Everything but a refusal is tried again; a 2xx lands here only when its body was not
+	 * what the contract says, which counts like a 500. */
+	return uplink_classify(r->status, e.code) == UPLINK_REJECT ? OUT_REJECT : OUT_RETRY;
 }
 
 static enum kerr post_json(struct uplink *u, const char *path, const char *body, const char *key,
@@ -187,6 +181,8 @@ static enum uplink_outcome upload_page(struct uplink *u, const struct queue_sync
 			.idempotency_key = key,
 		};
 		struct uplink_response r;
+		enum uplink_verdict verdict;
+		struct uplink_error e;
 		size_t want, got;
 		enum kerr err;
 
@@ -212,16 +208,14 @@ static enum uplink_outcome upload_page(struct uplink *u, const struct queue_sync
 		req.len = got;
 		req.upload_offset = offset;
 		err = uplink_http_do(u->http, &req, &r);
-		if (!err && (r.status == 204 || r.status == 200 || r.status == 409)) {
-			struct uplink_error e;
+		verdict = UPLINK_RETRY;
+		if (!err) {
+			uplink_parse_error(r.body, r.len, &e);
+			verdict = uplink_classify(r.status, e.code);
+		}
+		if (verdict == UPLINK_OK || verdict == UPLINK_OFFSET) {
 			int64_t next;
 
-			uplink_parse_error(r.body, r.len, &e);
-			if (r.status == 409 && strcmp(e.code, "offset_mismatch") != 0) {
-				out = uplink_outcome_of(u, err, &r);
-				uplink_response_clear(&r);
-				break;
-			}
 			if (uplink_parse_offset(r.upload_offset, &next) != KERR_OK ||
 			    next > pg->size) {
 				why(u, "PATCH %s: no readable Upload-Offset", path);
@@ -234,23 +228,18 @@ static enum uplink_outcome upload_page(struct uplink *u, const struct queue_sync
 			uplink_response_clear(&r);
 			continue;
 		}
-		if (!err && r.status == 422) {
-			struct uplink_error e;
-
-			uplink_parse_error(r.body, r.len, &e);
-			if (strcmp(e.code, "digest_mismatch") == 0 && !digest_retried) {
-				/* The platform dropped the bytes; once more from the start, in case
-				 * a chunk was damaged on the way. */
-				log_warn("uplink: case %s page %d/%d did not match its SHA-256; "
-					 "sending it again",
-					 c->case_no, m + 1, p + 1);
-				digest_retried = true;
-				offset = 0;
-				uplink_response_clear(&r);
-				continue;
-			}
+		if (verdict == UPLINK_DIGEST && !digest_retried) {
+			/* The platform dropped the bytes; once more from the start, in case a chunk
+			 * was damaged on the way. */
+			log_warn("uplink: case %s page %d/%d did not match its SHA-256; sending it "
+				 "again",
+				 c->case_no, m + 1, p + 1);
+			digest_retried = true;
+			offset = 0;
+			uplink_response_clear(&r);
+			continue;
 		}
-		if (!err && r.status == 404)
+		if (verdict == UPLINK_RESUBMIT)
 			*ret_unknown = true;
 		out = uplink_outcome_of(u, err, &r);
 		uplink_response_clear(&r);
