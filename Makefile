@@ -90,7 +90,7 @@ FAKE_WLT := $(O)/tests/data/libfakewlt.so
 $(FAKE_WLT): tests/data/fake_wlt.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 -shared -fPIC $(CFLAGS) -o $@ $<
-$(O)/tests/unit/test_idcard_photo: $(FAKE_WLT)
+$(O)/tests/unit/test_idcard_photo $(O)/tests/golden/test_golden $(O)/tests/flow/test_card_photo: $(FAKE_WLT)
 
 # The USB backend under umockdev: links libumockdev and re-executes itself with its preload library.
 UMOCKDEV_TEST := $(O)/tests/unit/test_idcard_umockdev
@@ -109,7 +109,7 @@ $(PLATFORM): $(PLAT_OBJ) $(COMMON_OBJ)
 $(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
 $(O)/tests/unit/test_platform: $(PLATFORM)
 # Support code of the tests that run the kiosk or the platform.
-$(O)/tests/flow/test_journey: $(O)/tests/support/journey_script.o
+$(O)/tests/flow/test_journey $(O)/tests/flow/test_card_photo: $(O)/tests/support/journey_script.o
 $(O)/tests/flow/test_uplink: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)
 $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'

@@ -4,6 +4,7 @@
 #include "common/log.h"
 #include "drivers/docprint.h"
 #include "drivers/idcard.h"
+#include "drivers/idcard_photo.h"
 #include "drivers/keypad.h"
 #include "drivers/receipt.h"
 #include "drivers/scanner.h"
@@ -75,10 +76,21 @@ void devices_open(struct kiosk *k)
 			k->dev[c] = NULL;
 		}
 	}
+	if (k->cfg.dev[DEV_IDCARD].lib[0]) {
+		const char *why = NULL;
+
+		if (idcard_photo_decoder_open(k->cfg.dev[DEV_IDCARD].lib, &k->photo_dec, &why) == KERR_OK)
+			log_info("idcard: photo decoder %s loaded", k->cfg.dev[DEV_IDCARD].lib);
+		else
+			log_warn("idcard: photo decoder %s not loaded (%s): photos show as a placeholder",
+				 k->cfg.dev[DEV_IDCARD].lib, why ? why : "unknown");
+	}
 }
 
 void devices_close(struct kiosk *k)
 {
+	idcard_photo_decoder_close(k->photo_dec);
+	k->photo_dec = NULL;
 	for (int c = 0; c < DEV__COUNT; c++) {
 		dev_destroy(k->dev[c]);
 		k->dev[c] = NULL;
@@ -140,6 +152,31 @@ static void take_page(struct kiosk *k, const struct scan_page *p)
 	k->dirty = true;
 }
 
+/* The card's photo for the form screen, when a decoder is loaded. A failure shows the placeholder and is logged
+ * without anything from the card. */
+static void card_photo(struct kiosk *k)
+{
+	struct session *s = &k->session;
+	uint8_t rgb[IDCARD_PHOTO_W * IDCARD_PHOTO_H * 3];
+	enum kerr e;
+
+	s->photo = (struct ui_image){ 0 };
+	if (!k->photo_dec || !s->card.has_photo)
+		return;
+	e = idcard_photo_decode(k->photo_dec, s->card.photo, rgb);
+	if (e != KERR_OK) {
+		log_warn("idcard: photo not decoded: %s", kerr_str(e));
+		explicit_bzero(rgb, sizeof(rgb));
+		return;
+	}
+	for (size_t i = 0; i < IDCARD_PHOTO_W * IDCARD_PHOTO_H; i++) {
+		memcpy(&s->photo_rgba[i * 4], &rgb[i * 3], 3);
+		s->photo_rgba[i * 4 + 3] = 0xff;
+	}
+	explicit_bzero(rgb, sizeof(rgb));
+	s->photo = (struct ui_image){ IDCARD_PHOTO_W, IDCARD_PHOTO_H, s->photo_rgba, ++k->image_seq };
+}
+
 void devices_handle(struct kiosk *k, struct dev_event *ev)
 {
 	log_debug("%s: event %s %s", dev_class_str(ev->cls), dev_event_type_str(ev->type), kerr_str(ev->err));
@@ -157,6 +194,7 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		if ((k->state == FLOW_CARD || k->state == FLOW_QUERY) && ev->payload) {
 			memcpy(&k->session.card, ev->payload, sizeof(k->session.card));
 			k->session.has_card = true;
+			card_photo(k);
 			flow_dispatch(k, EV_CARD_OK, 0);
 		}
 		break;

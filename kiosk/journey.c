@@ -25,14 +25,18 @@ static void banner(struct kiosk *k, bool error, const char *text)
 
 void enter_home(struct kiosk *k)
 {
+	/* Before the session is cleared, which forgets that a scan is running. */
+	if (k->dev[DEV_SCANNER] && k->session.scanning)
+		scanner_cancel(k->dev[DEV_SCANNER]);
 	session_clear(&k->session);
+	/* The renderer keeps textures of the photo and the scans; they are the resident's too. */
+	if (k->ui)
+		ui_sdl_forget_images(k->ui);
 	k->timer_ms = INT64_MAX;
 	if (k->dev[DEV_IDCARD])
 		idcard_enable(k->dev[DEV_IDCARD], false);
 	if (k->dev[DEV_KEYPAD])
 		keypad_enable(k->dev[DEV_KEYPAD], false);
-	if (k->dev[DEV_SCANNER] && k->session.scanning)
-		scanner_cancel(k->dev[DEV_SCANNER]);
 }
 
 void enter_card(struct kiosk *k)

@@ -62,7 +62,8 @@ struct kiosk {
 	int64_t timer_ms;        /* the screen's own timer (thanks), INT64_MAX when none */
 	int print_job;
 	enum kerr print_err;      /* why the last receipt did not print */
-	uint64_t image_seq;      /* keys for thumbnails */
+	uint64_t image_seq;      /* keys for thumbnails and the card photo */
+	struct idcard_photo_decoder *photo_dec; /* the vendor's WLT decoder, NULL when none is configured */
 	int list_shown;          /* rows the last list frame showed */
 	int guide_content_h, guide_view_h;
 	bool dirty;              /* the screen must be redrawn */

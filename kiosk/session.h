@@ -4,6 +4,7 @@
 #define KIOSK_SESSION_H
 
 #include "drivers/idcard.h"
+#include "drivers/idcard_photo.h"
 #include "kiosk/progress.h"
 #include "ui/draw.h"
 
@@ -33,6 +34,10 @@ enum session_delivery { SESSION_PICKUP, SESSION_MAIL, SESSION_DELIVERY__COUNT };
 struct session {
 	bool has_card;
 	struct idcard_data card;
+	/* The card's photo decoded for the screen; photo.rgba is NULL when there is none (no decoder, or it
+	 * refused the bytes) and the form shows a placeholder. */
+	unsigned char photo_rgba[IDCARD_PHOTO_W * IDCARD_PHOTO_H * 4];
+	struct ui_image photo;
 	const struct catalog_item *item; /* borrowed from the catalog */
 	char phone[16];
 	enum session_delivery delivery;

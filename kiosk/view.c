@@ -203,7 +203,7 @@ static void form(struct kiosk *k, struct ui_chrome *c)
 	c->next_label = "下一步";
 	c->next_enabled = cases_phone_valid(s->phone);
 	/* The form is the one screen where the resident checks their own data, so name and address show whole. */
-	ui_screen_form(&k->frame, &k->theme, c, f, n, "结果领取方式", choices, 2, (int)s->delivery);
+	ui_screen_form(&k->frame, &k->theme, c, s->photo.rgba ? &s->photo : NULL, f, n, "结果领取方式", choices, 2, (int)s->delivery);
 }
 
 static void phone(struct kiosk *k, struct ui_chrome *c)

@@ -1,17 +1,38 @@
 /* The application form and the entry screens for what the card cannot tell (phone, free text). */
 #include "ui/screens.h"
 
+/* The card's photo beside the fields, so staff watching over a shoulder and the resident see the card that was
+ * read. Without a decoder the box stays a neutral placeholder: never a stock face that could be taken for
+ * the resident's. */
+static void photo_box(struct ui_frame *f, const struct ui_theme *t, struct ui_rect col, const struct ui_image *photo)
+{
+	struct ui_rect box = ui_rect_cut_top(&col, col.w * 126 / 102);
+
+	if (photo && photo->rgba) {
+		ui_draw_image(f, box, photo);
+		ui_draw_box(f, box, 0, t->muted, 2, 0);
+	} else {
+		ui_draw_box(f, box, t->surface, t->muted, 2, t->radius);
+		ui_text_center(f, box, "照片", t->heading_px, false, t->muted);
+	}
+	ui_text_center(f, ui_rect_cut_top(&col, t->small_px * 2), photo && photo->rgba ? "身份证照片" : "照片未显示",
+		       t->small_px, false, t->muted);
+}
+
 void ui_screen_form(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
-		    const struct ui_field *fields, size_t n_fields, const char *choice_label,
+		    const struct ui_image *photo, const struct ui_field *fields, size_t n_fields, const char *choice_label,
 		    const char *const *choices, size_t n_choices, int chosen)
 {
 	struct ui_rect r = ui_chrome_begin(f, t, c);
 	struct ui_rect choice = ui_rect_cut_bottom(&r, n_choices ? t->target + t->gap : 0);
+	struct ui_rect pcol = ui_rect_cut_right(&r, r.w / 7);
 	int rh = (r.h - t->gap) / (n_fields ? (int)n_fields : 1);
 	int lw = r.w / 4;
 
 	if (rh > t->body_px * 2 + t->gap)
 		rh = t->body_px * 2 + t->gap;
+	r.w -= t->gap;
+	photo_box(f, t, pcol, photo);
 	for (size_t i = 0; i < n_fields; i++) {
 		const struct ui_field *fl = &fields[i];
 		struct ui_rect row = { r.x, r.y + (int)i * rh, r.w, rh - t->gap / 3 };

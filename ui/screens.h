@@ -63,9 +63,10 @@ struct ui_field {
 	const char *hint;
 };
 
-/* The application form: fields, then one choice among options (UI_ACT_CHOICE). */
+/* The application form: the card's photo on the right (photo NULL: a neutral placeholder, as when no decoder is
+ * configured), fields, then one choice among options (UI_ACT_CHOICE). */
 void ui_screen_form(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
-		    const struct ui_field *fields, size_t n_fields, const char *choice_label,
+		    const struct ui_image *photo, const struct ui_field *fields, size_t n_fields, const char *choice_label,
 		    const char *const *choices, size_t n_choices, int chosen);
 
 /* A digit entry: label, value, a hint or error line, the digit pad. */

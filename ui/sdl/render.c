@@ -69,6 +69,11 @@ static void cache_clear(struct tex_entry *set, size_t n)
 	}
 }
 
+void ui_sdl_forget_images(struct ui_sdl *u)
+{
+	cache_clear(u->images, IMAGE_MAX);
+}
+
 void render_finish(struct ui_sdl *u)
 {
 	cache_clear(u->images, IMAGE_MAX);

@@ -40,6 +40,9 @@ const struct ui_text_metrics *ui_sdl_metrics(struct ui_sdl *u);
  * texture could not be made (that element is missing, the rest is shown), or KERR_IO when a
  * requested pixel copy failed. */
 enum kerr ui_sdl_draw(struct ui_sdl *u, const struct ui_frame *f);
+/* Destroys every cached image texture (photos and scans are personal data: a session's end wipes them from
+ * video memory too). The next frame that names an image uploads it again. */
+void ui_sdl_forget_images(struct ui_sdl *u);
 /* Whether ui_sdl_draw() keeps a copy of each frame for ui_sdl_pixels() and ui_sdl_save_png(). A
  * window's frame is gone once shown, and reading it back costs a copy per frame, so it is off until
  * the kiosk wants shots. Headless, the frame stays in its surface and is always available. */
