@@ -141,7 +141,11 @@ $(O)/bench/bench_%: bench/bench_%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
 	@[ "$(V)" = 1 ] || echo "  BENCH   $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
-		-DBARE_BIN='"$(abspath $(BARE))"' -o $@ $< $(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS)
+		-DBARE_BIN='"$(abspath $(BARE))"' -o $@ $< $(filter %.o,$^) $(O)/libkiosk.a $(ALL_LDFLAGS) $(LIBS) \
+		$(BENCH_LIBS)
+# The uplink bench runs the reference platform through the tests' own starter.
+$(O)/bench/bench_uplink: BENCH_LIBS = $(TEST_LIBS)
+$(O)/bench/bench_uplink: $(O)/tests/support/plat_proc.o $(PLATFORM)
 
 deps-build:
 	@sh mk/deps.sh build
