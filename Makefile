@@ -107,7 +107,7 @@ $(PLATFORM): $(PLAT_OBJ) $(COMMON_OBJ)
 
 # Journey and golden tests run the kiosk binary itself; the platform test runs the platform.
 $(filter $(O)/tests/flow/% $(O)/tests/golden/%,$(TEST_BIN)): $(KIOSK)
-$(O)/tests/unit/test_platform: $(PLATFORM)
+$(O)/tests/unit/test_platform: $(PLATFORM) $(O)/tests/support/plat_proc.o
 # Support code of the tests that run the kiosk or the platform.
 $(O)/tests/flow/test_journey $(O)/tests/flow/test_card_photo: $(O)/tests/support/journey_script.o
 $(O)/tests/flow/test_uplink: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)

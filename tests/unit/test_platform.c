@@ -21,16 +21,10 @@
 #include <unistd.h>
 
 #include "common/idnum.h"
+#include "tests/support/plat_proc.h"
 
 #define TID "ZW3101150001"
 #define CASE_NO TID "202611230001"
-
-struct srv {
-	char dir[64];
-	pid_t pid;
-	unsigned port;
-	bool tls;
-};
 
 struct resp {
 	long status;
@@ -41,87 +35,21 @@ struct resp {
 	size_t hlen;
 };
 
-static void ms_sleep(long ms)
-{
-	struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
-/* Starts the platform on a free port; extra is a NULL-terminated list of more options. The child writes the port
- * file once it listens, so the wait is a bounded poll of a child process, not a guess. */
-static void srv_start(struct srv *s, const char *const *extra)
-{
-	char db[128], port_file[128], log[128];
-	const char *argv[24] = { PLATFORM_BIN, "--db", db, "--port", "0", "--port-file", port_file,
-				 "--catalog", SRCDIR "/assets/catalog.json" };
-	int argc = 9;
-
-	snprintf(s->dir, sizeof(s->dir), "/tmp/plat-test.XXXXXX");
-	assert_non_null(mkdtemp(s->dir));
-	snprintf(db, sizeof(db), "%s/platform.db", s->dir);
-	snprintf(port_file, sizeof(port_file), "%s/port", s->dir);
-	snprintf(log, sizeof(log), "%s/platform.log", s->dir);
-	for (; extra && *extra; extra++)
-		argv[argc++] = *extra;
-	argv[argc] = NULL;
-	s->pid = fork();
-	assert_true(s->pid >= 0);
-	if (s->pid == 0) {
-		int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd >= 0)
-			dup2(fd, 2);
-		execv(PLATFORM_BIN, (char *const *)argv);
-		_exit(127);
-	}
-	for (int i = 0; i < 500; i++) {
-		FILE *f = fopen(port_file, "r");
-		int status;
-
-		if (f) {
-			int n = fscanf(f, "%u", &s->port);
-
-			fclose(f);
-			if (n == 1)
-				return;
-		}
-		assert_int_equal(waitpid(s->pid, &status, WNOHANG), 0);
-		ms_sleep(10);
-	}
-	fail_msg("the platform did not start within 5 s");
-}
-
-static void srv_stop(struct srv *s)
-{
-	int status = -1;
-	char cmd[128];
-
-	if (s->pid > 0) {
-		kill(s->pid, SIGTERM);
-		waitpid(s->pid, &status, 0);
-		s->pid = 0;
-		assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	}
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", s->dir);
-	if (s->dir[0] && system(cmd) != 0)
-		fprintf(stderr, "cannot remove %s\n", s->dir);
-}
-
 static int setup(void **state)
 {
-	struct srv *s = calloc(1, sizeof(*s));
+	struct plat_proc *s = calloc(1, sizeof(*s));
 
-	srv_start(s, NULL);
+	plat_proc_start(s, 0, false);
 	*state = s;
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 
-	srv_stop(s);
+	plat_proc_stop(s);
+	plat_proc_cleanup(s);
 	free(s);
 	return 0;
 }
@@ -185,7 +113,7 @@ struct call {
 	const char *pki;  /* folder of ca.pem for HTTPS */
 };
 
-static CURL *easy(struct srv *s, const struct call *c, struct resp *r, struct curl_slist **ret_h)
+static CURL *easy(struct plat_proc *s, const struct call *c, struct resp *r, struct curl_slist **ret_h)
 {
 	CURL *e = curl_easy_init();
 	struct curl_slist *h = NULL;
@@ -242,7 +170,7 @@ static void resp_free(struct resp *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static void http(struct srv *s, const struct call *c, struct resp *r)
+static void http(struct plat_proc *s, const struct call *c, struct resp *r)
 {
 	struct curl_slist *h;
 	CURL *e;
@@ -327,7 +255,7 @@ static char *case_body(const char *case_no, const char *query_code, int npages, 
 }
 
 /* Submits a case and returns its platform number in out. */
-static void submit_case(struct srv *s, const char *key, const char *case_no, const char *qc, int npages,
+static void submit_case(struct plat_proc *s, const char *key, const char *case_no, const char *qc, int npages,
 			const char *const *pages, char *out, size_t n)
 {
 	char *body = case_body(case_no, qc, npages, pages);
@@ -349,7 +277,7 @@ static void page_path(char *out, size_t n, const char *platform_no, int m, int p
 	snprintf(out, n, "/api/v1/cases/%s/materials/%d/pages/%d", platform_no, m, p);
 }
 
-static void patch(struct srv *s, const char *path, const char *key, long long offset, const char *bytes, size_t n,
+static void patch(struct plat_proc *s, const char *path, const char *key, long long offset, const char *bytes, size_t n,
 		  struct resp *r)
 {
 	char off[64];
@@ -372,7 +300,7 @@ static void expect_offset(const struct resp *r, const char *offset, const char *
 	}
 }
 
-static json_t *admin_state(struct srv *s)
+static json_t *admin_state(struct plat_proc *s)
 {
 	struct call c = { "GET", "/admin/state" };
 	struct resp r;
@@ -386,7 +314,7 @@ static json_t *admin_state(struct srv *s)
 	return j;
 }
 
-static void set_faults(struct srv *s, const char *json)
+static void set_faults(struct plat_proc *s, const char *json)
 {
 	struct call c = { "POST", "/admin/faults", .body = json, .len = strlen(json) };
 	struct resp r;
@@ -398,7 +326,7 @@ static void set_faults(struct srv *s, const char *json)
 
 static void test_case_submit_and_replay(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	char *body = case_body(CASE_NO, "K7MX3QPA", 1, (const char *const[]){ "page" });
 	char *other = case_body(TID "202611230002", "K7MX3QPB", 1, (const char *const[]){ "page" });
 	struct call c = { "POST", "/api/v1/cases", "2f1c-1", .body = body, .len = strlen(body) };
@@ -457,7 +385,7 @@ static void test_case_submit_and_replay(void **state)
 
 static void test_case_refusals(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	char *body = case_body(CASE_NO, "K7MX3QP0", 1, (const char *const[]){ "page" }); /* 0 is not in the set */
 	struct call c = { "POST", "/api/v1/cases", "k-invalid", .body = body, .len = strlen(body) };
 	struct resp r;
@@ -508,7 +436,7 @@ static void test_case_refusals(void **state)
 
 static void test_too_large(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	size_t n = 16 * 1024 + 1;
 	char *big = malloc(n);
 	struct call c = { "POST", "/api/v1/evaluations", "k-big", .body = big, .len = n };
@@ -525,7 +453,7 @@ static void test_too_large(void **state)
 
 static void test_pages(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	const char *page = "0123456789";
 	char no[64], path[160], missing[160];
 	struct call head = { "HEAD", path };
@@ -625,7 +553,7 @@ static char *eval_body(const char *level, const char *code, const char *scheme, 
 
 static void test_evaluations(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	char *good = eval_body("dissatisfied", "4", "gbt39046", true);
 	char *asc = eval_body("very_satisfied", "5", "ascending", false);
 	char *wrong = eval_body("dissatisfied", "2", "gbt39046", true);
@@ -668,7 +596,7 @@ static void test_evaluations(void **state)
 
 static void test_case_queries(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	const char *page = "abc";
 	char no1[64], no2[64], id[19], body[128];
 	struct call c = { "POST", "/api/v1/case-queries", .body = "{\"query_code\":\"K7MX3QPA\"}" };
@@ -722,7 +650,7 @@ static void test_case_queries(void **state)
 
 static void test_heartbeat_and_catalog(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	const char *beat = "{\"terminal_id\":\"" TID "\",\"software_version\":\"0.3.0\",\"sent_ms\":1795397465000,"
 			   "\"uptime_s\":3600,\"catalog_version\":\"2025.06.1\",\"devices\":{\"idcard\":\"ok\","
 			   "\"receipt\":\"paper_near_end\"},\"queue\":{\"pending\":0,\"rejected\":0},"
@@ -770,7 +698,7 @@ static void test_heartbeat_and_catalog(void **state)
 
 static void test_fault_fail_500(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	char *body = case_body(CASE_NO, "K7MX3QPA", 0, NULL);
 	struct call c = { "POST", "/api/v1/cases", "f500", .body = body, .len = strlen(body) };
 	struct resp r;
@@ -791,7 +719,7 @@ static void test_fault_fail_500(void **state)
 
 static void test_fault_lose_response(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	char *body = case_body(CASE_NO, "K7MX3QPA", 0, NULL);
 	struct call c = { "POST", "/api/v1/cases", "lost", .body = body, .len = strlen(body) };
 	struct resp r;
@@ -815,7 +743,7 @@ static void test_fault_lose_response(void **state)
 
 static void test_fault_drop_mid_body(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	static char page[20000];
 	const char *pages[] = { page };
 	char no[64], path[160];
@@ -842,7 +770,7 @@ static void test_fault_drop_mid_body(void **state)
 /* Two twins of one write at once while answers are slow: one does the work, the other hears in_progress. */
 static void test_fault_slow_in_progress(void **state)
 {
-	struct srv *s = *state;
+	struct plat_proc *s = *state;
 	char *body = case_body(CASE_NO, "K7MX3QPA", 0, NULL);
 	struct call c = { "POST", "/api/v1/cases", "twin", .body = body, .len = strlen(body) };
 	struct resp r[2];
@@ -895,23 +823,16 @@ static void test_fault_slow_in_progress(void **state)
  * a request needs a certificate whose CN is its X-Terminal-Id. */
 static void test_tls_client_certs(void **state)
 {
-	struct srv s = { 0 };
-	char pki[64] = "/tmp/plat-pki.XXXXXX", cmd[256], cert[128], key[128], ca[128];
+	struct plat_proc s = { 0 };
+	char pki[96];
 	const char *beat = "{\"sent_ms\":1795397465000}";
-	const char *extra[] = { "--tls-cert", cert, "--tls-key", key, "--client-ca", ca, "--quiet", NULL };
 	struct call c = { "POST", "/api/v1/heartbeat", "tls-1", .body = beat, .len = strlen(beat), .pki = pki,
 			  .cert = "client" };
 	struct resp r;
 
 	(void)state;
-	assert_non_null(mkdtemp(pki));
-	snprintf(cmd, sizeof(cmd), "sh %s/mk/pki.sh %s " TID, SRCDIR, pki);
-	assert_int_equal(system(cmd), 0);
-	snprintf(cert, sizeof(cert), "%s/server.pem", pki);
-	snprintf(key, sizeof(key), "%s/server.key", pki);
-	snprintf(ca, sizeof(ca), "%s/ca.pem", pki);
-	srv_start(&s, extra);
-	s.tls = true;
+	plat_proc_start(&s, 0, true);
+	plat_proc_path(&s, "pki", pki, sizeof(pki));
 
 	http(&s, &c, &r);
 	assert_int_equal(r.rc, CURLE_OK);
@@ -935,9 +856,8 @@ static void test_tls_client_certs(void **state)
 	http(&s, &c, &r);
 	assert_int_not_equal(r.rc, CURLE_OK);
 	resp_free(&r);
-	srv_stop(&s);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", pki);
-	assert_int_equal(system(cmd), 0);
+	plat_proc_stop(&s);
+	plat_proc_cleanup(&s);
 }
 
 int main(void)
