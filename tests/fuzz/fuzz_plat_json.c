@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	root = plat_json_parse((const char *)data + 1, size - 1, &err);
 	if (!root)
 		return 0;
-	switch (data[0] % 6) {
+	switch (data[0] % 9) {
 	case 0:
 		plat_json_case(root, "ZW3101150001", &err);
 		break;
@@ -32,6 +32,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 4:
 		plat_json_status(root, &err);
+		break;
+	case 5:
+		plat_json_cert_request(root, false, &err);
+		break;
+	case 6:
+		plat_json_cert_request(root, true, &err);
+		break;
+	case 7:
+		plat_json_cert_issue(root, &err);
 		break;
 	default:
 		plat_json_faults(root, &err);

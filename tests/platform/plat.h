@@ -17,6 +17,7 @@
 #define PLAT_MAX_EVAL (16 * 1024)
 #define PLAT_MAX_BEAT (64 * 1024)
 #define PLAT_MAX_QUERY (4 * 1024)
+#define PLAT_MAX_CERT_PDF (8 * 1024 * 1024)
 #define PLAT_MAX_CHUNK (4 * 1024 * 1024)
 #define PLAT_MAX_CATALOG (4 * 1024 * 1024)
 #define PLAT_MAX_ADMIN (64 * 1024)
@@ -64,6 +65,7 @@ struct plat_reply {
 	bool replayed;             /* Idempotent-Replayed: true */
 	char etag[72];             /* ETag header with its quotes, "" for none */
 	long long page_id;         /* the page a PATCH touched, for its idempotency row; 0 for none */
+	const char *content_type;  /* of a non-JSON body (a static string); NULL: application/json */
 };
 
 /* One received request as the handlers see it; everything is borrowed from plat_http.c for the call. */
@@ -144,6 +146,14 @@ void plat_admin_faults(struct plat *p, const char *body, size_t len, struct plat
 void plat_admin_status(struct plat *p, const char *platform_no, const char *body, size_t len,
 		       struct plat_reply *reply);
 void plat_admin_catalog(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
+
+/* plat_certs.c: 证照打印 (section 8a). issue renders and stores one certificate (lock held); load issues a file's
+ * list at start unless the database already holds certificates. */
+enum kerr plat_certs_issue(struct plat *p, json_t *c, char cert_id[64], char *err, size_t n);
+enum kerr plat_certs_load(struct plat *p, const char *path, char *err, size_t n);
+void plat_certs_query(struct plat *p, const struct plat_req *req, struct plat_reply *reply);
+void plat_certs_fetch(struct plat *p, const struct plat_req *req, struct plat_reply *reply);
+void plat_admin_certs(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
 
 /* plat_tls.c: with client certificates required, checks the connection's certificate against the trusted CA
  * and its CN against terminal; fills reply with 401 unauthenticated or 403 forbidden and returns false. */

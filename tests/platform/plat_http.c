@@ -20,12 +20,15 @@ enum route {
 	ROUTE_PAGE,
 	ROUTE_EVALS,
 	ROUTE_QUERY,
+	ROUTE_CERT_QUERY,
+	ROUTE_CERT_FETCH,
 	ROUTE_BEAT,
 	ROUTE_CATALOG,
 	ROUTE_ADMIN_STATE,
 	ROUTE_ADMIN_FAULTS,
 	ROUTE_ADMIN_STATUS,
 	ROUTE_ADMIN_CATALOG,
+	ROUTE_ADMIN_CERTS,
 };
 
 /* One request, from its headers to its reply (MHD's per-request pointer). */
@@ -113,6 +116,10 @@ static enum route route_of(const char *url, struct request *r, const char **ret_
 			return *ret_methods = "POST", ROUTE_EVALS;
 		if (strcmp(rest, "case-queries") == 0)
 			return *ret_methods = "POST", ROUTE_QUERY;
+		if (strcmp(rest, "certificate-queries") == 0)
+			return *ret_methods = "POST", ROUTE_CERT_QUERY;
+		if (strcmp(rest, "certificate-fetches") == 0)
+			return *ret_methods = "POST", ROUTE_CERT_FETCH;
 		if (strcmp(rest, "heartbeat") == 0)
 			return *ret_methods = "POST", ROUTE_BEAT;
 		if (strcmp(rest, "catalog") == 0)
@@ -126,6 +133,8 @@ static enum route route_of(const char *url, struct request *r, const char **ret_
 		return *ret_methods = "POST", ROUTE_ADMIN_FAULTS;
 	if (strcmp(url, "/admin/catalog") == 0)
 		return *ret_methods = "POST", ROUTE_ADMIN_CATALOG;
+	if (strcmp(url, "/admin/certificates") == 0)
+		return *ret_methods = "POST", ROUTE_ADMIN_CERTS;
 	if (strncmp(url, "/admin/cases/", 13) == 0) {
 		const char *end = strstr(url + 13, "/status");
 		size_t n = end ? (size_t)(end - (url + 13)) : 0;
@@ -149,6 +158,8 @@ static size_t limit_of(enum route route)
 	case ROUTE_EVALS:
 		return PLAT_MAX_EVAL;
 	case ROUTE_QUERY:
+	case ROUTE_CERT_QUERY:
+	case ROUTE_CERT_FETCH:
 		return PLAT_MAX_QUERY;
 	case ROUTE_BEAT:
 		return PLAT_MAX_BEAT;
@@ -170,7 +181,8 @@ static enum MHD_Result send_reply(struct MHD_Connection *c, const struct plat_re
 		return MHD_NO;
 	MHD_add_response_header(resp, "Api-Version", "1.0");
 	if (reply->len > 0)
-		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+					reply->content_type ? reply->content_type : "application/json");
 	if (reply->upload_offset >= 0) {
 		snprintf(num, sizeof(num), "%lld", reply->upload_offset);
 		MHD_add_response_header(resp, "Upload-Offset", num);
@@ -251,7 +263,9 @@ static bool admit(struct plat *p, struct MHD_Connection *c, const char *url, con
 			return false;
 		}
 		snprintf(r->terminal, sizeof(r->terminal), "%s", terminal);
-		r->write = r->route != ROUTE_QUERY && (!strcmp(method, "POST") || !strcmp(method, "PATCH"));
+		/* Queries read: no key, nothing to replay. */
+		r->write = r->route != ROUTE_QUERY && r->route != ROUTE_CERT_QUERY && r->route != ROUTE_CERT_FETCH &&
+			   (!strcmp(method, "POST") || !strcmp(method, "PATCH"));
 		if (r->write) {
 			key = header(c, "Idempotency-Key");
 			if (!plat_idem_key_ok(key)) {
@@ -385,6 +399,12 @@ static void handle(struct plat *p, const struct plat_req *q, const struct reques
 	case ROUTE_QUERY:
 		plat_query_cases(p, q, reply);
 		break;
+	case ROUTE_CERT_QUERY:
+		plat_certs_query(p, q, reply);
+		break;
+	case ROUTE_CERT_FETCH:
+		plat_certs_fetch(p, q, reply);
+		break;
 	case ROUTE_BEAT:
 		plat_beat_receive(p, q, reply);
 		break;
@@ -402,6 +422,9 @@ static void handle(struct plat *p, const struct plat_req *q, const struct reques
 		break;
 	case ROUTE_ADMIN_CATALOG:
 		plat_admin_catalog(p, q->body, q->len, reply);
+		break;
+	case ROUTE_ADMIN_CERTS:
+		plat_admin_certs(p, q->body, q->len, reply);
 		break;
 	case ROUTE_NONE:
 		plat_reply_error(reply, 404, "not_found", NULL, "no such path");

@@ -165,12 +165,12 @@ static bool identity(json_t *obj, const char *prefix, struct plat_json_err *err)
 	const char *type = plat_json_str(obj, "id_type");
 	const char *num = plat_json_str(obj, "id_number");
 
-	snprintf(field, sizeof(field), "%s.id_type", prefix);
+	snprintf(field, sizeof(field), "%s%sid_type", prefix, *prefix ? "." : "");
 	if (!json_object_get(obj, "id_type"))
 		return invalid(err, field, "required");
 	if (!one_of(type, types))
 		return invalid(err, field, "must be 111, 154 or 553");
-	snprintf(field, sizeof(field), "%s.id_number", prefix);
+	snprintf(field, sizeof(field), "%s%sid_number", prefix, *prefix ? "." : "");
 	if (!text_field(obj, "id_number", field, true, 1, 32, err))
 		return false;
 	if (strcmp(type, "553") == 0) {
@@ -540,5 +540,33 @@ bool plat_json_faults(json_t *root, struct plat_json_err *err)
 	for (int i = 0; keys[i]; i++)
 		if (!int_field(root, keys[i], keys[i], false, 0, keys[i][0] == 's' ? 60000 : 1000000, err))
 			return false;
+	return true;
+}
+
+bool plat_json_cert_request(json_t *root, bool fetch, struct plat_json_err *err)
+{
+	if (fetch && !text_field(root, "cert_id", "cert_id", true, 1, 63, err))
+		return false;
+	return identity(root, "", err);
+}
+
+bool plat_json_cert_issue(json_t *root, struct plat_json_err *err)
+{
+	const char *date = plat_json_str(root, "issued_date");
+	json_t *lines = json_object_get(root, "lines"), *v;
+	size_t i;
+
+	if (!identity(root, "", err) || !text_field(root, "holder_name", "holder_name", true, 1, 95, err) ||
+	    !text_field(root, "title", "title", true, 1, 255, err) ||
+	    !text_field(root, "issuer", "issuer", true, 1, 255, err))
+		return false;
+	if (!date || !plat_json_date_ok(date))
+		return invalid(err, "issued_date", "must be a date YYYYMMDD");
+	if (lines && (!json_is_array(lines) || json_array_size(lines) > 40))
+		return invalid(err, "lines", "must be a list of at most 40 lines");
+	json_array_foreach(lines, i, v) {
+		if (!json_is_string(v) || json_string_length(v) > 400)
+			return invalid(err, "lines", "each line must be a string of at most 400 bytes");
+	}
 	return true;
 }

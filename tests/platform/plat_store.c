@@ -80,7 +80,18 @@ static const char schema[] =
 	"  created_ms INTEGER NOT NULL,"
 	"  UNIQUE (terminal, key)"
 	");"
-	"CREATE INDEX IF NOT EXISTS idem_page ON idem (page_id);";
+	"CREATE INDEX IF NOT EXISTS idem_page ON idem (page_id);"
+	"CREATE TABLE IF NOT EXISTS certificates ("
+	"  id INTEGER PRIMARY KEY,"
+	"  cert_id TEXT NOT NULL UNIQUE,"
+	"  id_type TEXT NOT NULL,"
+	"  id_number TEXT NOT NULL,"
+	"  title TEXT NOT NULL,"
+	"  issuer TEXT NOT NULL,"
+	"  issued_date TEXT NOT NULL,"
+	"  pdf BLOB NOT NULL,"
+	"  sha256 TEXT NOT NULL"
+	");";
 
 enum kerr plat_store_open(struct plat *p, const char *path, char *err, size_t n)
 {

@@ -14,7 +14,7 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: platform --db FILE [--port N] [--port-file FILE] [--catalog FILE]\n"
-		   "                [--tls-cert FILE --tls-key FILE [--client-ca FILE]] [--quiet]\n");
+		   "                [--tls-cert FILE --tls-key FILE [--client-ca FILE]] [--certificates FILE] [--quiet]\n");
 }
 
 /* A whole small file (a PEM) as a NUL-terminated string the caller frees; NULL when unreadable. */
@@ -62,9 +62,11 @@ int main(int argc, char **argv)
 		{ "port-file", required_argument, NULL, 'f' }, { "catalog", required_argument, NULL, 'c' },
 		{ "tls-cert", required_argument, NULL, 'C' },  { "tls-key", required_argument, NULL, 'K' },
 		{ "client-ca", required_argument, NULL, 'A' }, { "quiet", no_argument, NULL, 'q' },
+		{ "certificates", required_argument, NULL, 'Z' },
 		{ "help", no_argument, NULL, 'h' },            { NULL, 0, NULL, 0 },
 	};
 	const char *db = NULL, *port_file = NULL, *catalog = NULL, *cert = NULL, *key = NULL, *ca = NULL;
+	const char *certs = NULL;
 	struct plat p = { 0 };
 	struct plat_http_opts o = { 0 };
 	struct MHD_Daemon *d = NULL;
@@ -104,6 +106,9 @@ int main(int argc, char **argv)
 		case 'q':
 			p.quiet = true;
 			break;
+		case 'Z':
+			certs = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -139,6 +144,10 @@ int main(int argc, char **argv)
 	}
 	if (plat_store_open(&p, db, err, sizeof(err)) != KERR_OK) {
 		plat_log_err("database: %s", err);
+		goto out;
+	}
+	if (certs && plat_certs_load(&p, certs, err, sizeof(err)) != KERR_OK) {
+		plat_log_err("certificates: %s", err);
 		goto out;
 	}
 	if (plat_http_start(&p, &o, &d, &port) != KERR_OK) {
