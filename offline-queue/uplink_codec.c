@@ -254,6 +254,21 @@ enum kerr uplink_body_query(const char *query_code, const char *id_type, const c
 	return finish(&b, root, ret);
 }
 
+enum kerr uplink_body_certs(const char *cert_id, const char *id_type, const char *id_number, char **ret)
+{
+	struct build b = {false};
+	json_t *root;
+
+	if (!id_number || !id_number[0] || (cert_id && !cert_id[0]))
+		return KERR_INVAL;
+	root = json_object();
+	if (cert_id)
+		put(&b, root, "cert_id", json_string(cert_id));
+	put(&b, root, "id_type", json_string(id_type ? id_type : "111"));
+	put(&b, root, "id_number", json_string(id_number));
+	return finish(&b, root, ret);
+}
+
 /* Parsing. */
 
 static enum kerr why_fail(char *why, size_t why_size, const char *fmt, ...)
@@ -453,6 +468,73 @@ enum kerr uplink_parse_query(const char *body, size_t len, struct uplink_query_r
 			       json_array_size(arr), UPLINK_MAX_QUERY_CASES);
 	for (size_t i = 0; !err && i < json_array_size(arr); i++) {
 		err = parse_status(json_array_get(arr, i), &ret->cases[i], why, why_size);
+		if (!err)
+			ret->n = i + 1;
+	}
+	json_decref(root);
+	return err;
+}
+
+static bool hex64(const char *s)
+{
+	if (strlen(s) != 64)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'f')))
+			return false;
+	return true;
+}
+
+static enum kerr parse_cert(json_t *o, struct uplink_cert *c, char *why, size_t why_size)
+{
+	enum kerr err;
+
+	if (!json_is_object(o))
+		return why_fail(why, why_size, "a certificate in the reply is not an object");
+	err = get_str(o, "cert_id", c->cert_id, sizeof(c->cert_id), true, why, why_size);
+	if (!err)
+		err = get_str(o, "title", c->title, sizeof(c->title), true, why, why_size);
+	if (!err)
+		err = get_str(o, "issuer", c->issuer, sizeof(c->issuer), true, why, why_size);
+	if (!err)
+		err = get_str(o, "issued_date", c->issued_date, sizeof(c->issued_date), true, why, why_size);
+	if (!err && !date_ok(c->issued_date))
+		err = why_fail(why, why_size, "a certificate's issued_date is not YYYYMMDD");
+	if (!err)
+		err = get_int(o, "pages", &c->pages, 1, 1000, false, why, why_size);
+	if (!err)
+		err = get_int(o, "size", &c->size, 1, UPLINK_MAX_CERT_BYTES, true, why, why_size);
+	if (!err)
+		err = get_str(o, "sha256", c->sha256, sizeof(c->sha256), true, why, why_size);
+	if (!err && !hex64(c->sha256))
+		err = why_fail(why, why_size, "a certificate's sha256 is not 64 lowercase hex digits");
+	/* The id names a file while it prints: letters, digits and - . _ only. */
+	for (const char *p = c->cert_id; !err && *p; p++)
+		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' ||
+		      *p == '.' || *p == '_'))
+			err = why_fail(why, why_size, "a certificate's cert_id holds a character other than A-Z a-z 0-9 - . _");
+	if (!err && c->cert_id[0] == '.')
+		err = why_fail(why, why_size, "a certificate's cert_id starts with a dot");
+	return err;
+}
+
+enum kerr uplink_parse_certs(const char *body, size_t len, struct uplink_cert_list *ret, char *why,
+			     size_t why_size)
+{
+	json_t *root = load(body, len, why, why_size), *arr;
+	enum kerr err = KERR_OK;
+
+	if (!root)
+		return KERR_PROTO;
+	memset(ret, 0, sizeof(*ret));
+	arr = json_object_get(root, "certificates");
+	if (!json_is_array(arr))
+		err = why_fail(why, why_size, "reply has no certificates array");
+	else if (json_array_size(arr) > UPLINK_MAX_CERTS)
+		err = why_fail(why, why_size, "reply has %zu certificates, at most %d", json_array_size(arr),
+			       UPLINK_MAX_CERTS);
+	for (size_t i = 0; !err && i < json_array_size(arr); i++) {
+		err = parse_cert(json_array_get(arr, i), &ret->certs[i], why, why_size);
 		if (!err)
 			ret->n = i + 1;
 	}

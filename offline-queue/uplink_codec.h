@@ -18,6 +18,8 @@
 #define UPLINK_MAX_CATALOG     (4u << 20)
 #define UPLINK_MAX_CHUNK       (4u << 20)
 #define UPLINK_MAX_QUERY_CASES 20
+#define UPLINK_MAX_CERTS 16
+#define UPLINK_MAX_CERT_BYTES (8u << 20)
 #define UPLINK_LEVELS	       5
 
 /* A province's codes for the five named levels (section 6). */
@@ -58,6 +60,8 @@ enum kerr uplink_body_beat(const struct uplink_beat *b, char **ret);
 /* A 进度查询: by query code (id_number NULL) or by card (query_code NULL). */
 enum kerr uplink_body_query(const char *query_code, const char *id_type, const char *id_number,
 			    char **ret);
+/* 证照打印 (section 7a): the holder's certificates (cert_id NULL) or one certificate's PDF. */
+enum kerr uplink_body_certs(const char *cert_id, const char *id_type, const char *id_number, char **ret);
 void uplink_body_free(char *body);
 
 /* The error object of section 10; fields are "" when absent. */
@@ -93,6 +97,22 @@ struct uplink_query_reply {
 	struct uplink_case_status cases[UPLINK_MAX_QUERY_CASES];
 };
 
+/* A printable certificate or proof the platform holds for a resident. */
+struct uplink_cert {
+	char cert_id[64];
+	char title[256];
+	char issuer[256];
+	char issued_date[9];
+	int64_t pages;
+	int64_t size;
+	char sha256[65];
+};
+
+struct uplink_cert_list {
+	size_t n;
+	struct uplink_cert certs[UPLINK_MAX_CERTS];
+};
+
 struct uplink_beat_reply {
 	int64_t server_ms;
 	char catalog_version[72]; /* "" when absent */
@@ -108,6 +128,8 @@ enum kerr uplink_parse_eval(const char *body, size_t len, struct uplink_eval_rep
 			    size_t why_size);
 enum kerr uplink_parse_query(const char *body, size_t len, struct uplink_query_reply *ret,
 			     char *why, size_t why_size);
+enum kerr uplink_parse_certs(const char *body, size_t len, struct uplink_cert_list *ret, char *why,
+			     size_t why_size);
 enum kerr uplink_parse_beat(const char *body, size_t len, struct uplink_beat_reply *ret, char *why,
 			    size_t why_size);
 /* Never fails: what cannot be read stays "". */

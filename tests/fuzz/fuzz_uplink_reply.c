@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		goto out;
 	memcpy(text, data + 1, size - 1);
 	text[size - 1] = '\0';
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0:
 		if (uplink_parse_case(text, size - 1, &c, why, sizeof(why)) == KERR_OK &&
 		    (!c.platform_no[0] || strlen(c.platform_no) >= sizeof(c.platform_no)))
@@ -37,6 +37,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    q->n > UPLINK_MAX_QUERY_CASES)
 			abort();
 		break;
+	case 6: {
+		struct uplink_cert_list *l = malloc(sizeof(*l));
+
+		if (l && uplink_parse_certs(text, size - 1, l, why, sizeof(why)) == KERR_OK) {
+			if (l->n > UPLINK_MAX_CERTS)
+				abort();
+			for (size_t i = 0; i < l->n; i++)
+				if (!l->certs[i].cert_id[0] || strchr(l->certs[i].cert_id, '/') ||
+				    strlen(l->certs[i].sha256) != 64)
+					abort();
+		}
+		free(l);
+		break;
+	}
 	case 2:
 		if (uplink_parse_beat(text, size - 1, &b, why, sizeof(why)) == KERR_OK &&
 		    b.server_ms <= 0)
