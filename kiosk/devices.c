@@ -191,7 +191,7 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		k->dirty = true;
 		break;
 	case DEV_EV_CARD:
-		if ((k->state == FLOW_CARD || k->state == FLOW_QUERY) && ev->payload) {
+		if ((k->state == FLOW_CARD || k->state == FLOW_QUERY || k->state == FLOW_CERTS_CARD) && ev->payload) {
 			memcpy(&k->session.card, ev->payload, sizeof(k->session.card));
 			k->session.has_card = true;
 			card_photo(k);
@@ -199,7 +199,7 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		}
 		break;
 	case DEV_EV_CARD_ERROR:
-		if (k->state == FLOW_CARD || k->state == FLOW_QUERY)
+		if (k->state == FLOW_CARD || k->state == FLOW_QUERY || k->state == FLOW_CERTS_CARD)
 			flow_dispatch(k, EV_CARD_FAIL, ev->err);
 		break;
 	case DEV_EV_PAGE:
@@ -212,6 +212,11 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 	case DEV_EV_PRINT_DONE:
 		if (ev->cls == DEV_RECEIPT && k->state == FLOW_PRINT && ev->value == k->print_job)
 			flow_dispatch(k, ev->err == KERR_OK ? EV_PRINTED : EV_PRINT_FAIL, ev->err);
+		/* The guard checks the job: the A4 acceptance receipt's jobs end here too. */
+		else if (ev->cls == DEV_DOCPRINT && k->state == FLOW_CERT_PRINT) {
+			k->print_err = ev->err;
+			flow_dispatch(k, ev->err == KERR_OK ? EV_PRINTED : EV_PRINT_FAIL, ev->value);
+		}
 		break;
 	case DEV_EV_KEY:
 		k->last_touch_ms = clock_now_ms(&k->clock);

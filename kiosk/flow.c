@@ -11,6 +11,7 @@ static const struct flow_row table[] = {
 	{ FLOW_HOME, EV_TILE, guard_tile_apply, FLOW_CARD, NULL },
 	{ FLOW_HOME, EV_TILE, guard_tile_guide, FLOW_CATALOG, NULL },
 	{ FLOW_HOME, EV_TILE, guard_tile_query, FLOW_QUERY, NULL },
+	{ FLOW_HOME, EV_TILE, guard_tile_certs, FLOW_CERTS_CARD, NULL },
 	{ FLOW_HOME, EV_TILE, NULL, FLOW_HOME, act_tile_disabled },
 
 	/* Identify by the ID card: nothing the card says is typed again. */
@@ -102,7 +103,24 @@ static const struct flow_row table[] = {
 	{ FLOW_QUERY, EV_BACK, NULL, FLOW_HOME, NULL },
 	{ FLOW_PROGRESS, EV_QUERY_DONE, NULL, FLOW_PROGRESS, act_query_done },
 	{ FLOW_PROGRESS, EV_BACK, NULL, FLOW_QUERY, NULL },
-	{ FLOW_PROGRESS, EV_NEXT, NULL, FLOW_HOME, NULL },
+	{ FLOW_PROGRESS, EV_NEXT, NULL, FLOW_EVAL, NULL },
+
+	/* 证照打印: nothing prints unless the platform's bytes match what its list promised. */
+	{ FLOW_CERTS_CARD, EV_CARD_OK, NULL, FLOW_CERTS, act_certs_ask },
+	{ FLOW_CERTS_CARD, EV_CARD_FAIL, NULL, FLOW_CERTS_CARD, act_card_failed },
+	{ FLOW_CERTS_CARD, EV_BACK, NULL, FLOW_HOME, NULL },
+	{ FLOW_CERTS, EV_CERTS_DONE, NULL, FLOW_CERTS, act_certs_listed },
+	{ FLOW_CERTS, EV_ITEM, guard_cert_listed, FLOW_CERT_PRINT, act_cert_choose },
+	{ FLOW_CERTS, EV_RETRY, NULL, FLOW_CERTS, act_certs_ask },
+	{ FLOW_CERTS, EV_BACK, NULL, FLOW_CERTS_CARD, NULL },
+	{ FLOW_CERTS, EV_NEXT, NULL, FLOW_EVAL, NULL },
+	{ FLOW_CERT_PRINT, EV_CERTS_DONE, NULL, FLOW_CERT_PRINT, act_cert_fetched },
+	{ FLOW_CERT_PRINT, EV_PRINTED, guard_cert_job, FLOW_CERT_DONE, act_cert_printed },
+	{ FLOW_CERT_PRINT, EV_PRINT_FAIL, guard_cert_job, FLOW_CERT_PRINT, act_cert_print_failed },
+	{ FLOW_CERT_PRINT, EV_RETRY, guard_cert_fault, FLOW_CERT_PRINT, act_cert_retry },
+	{ FLOW_CERT_PRINT, EV_BACK, guard_cert_fault, FLOW_CERTS, NULL },
+	{ FLOW_CERT_DONE, EV_BACK, NULL, FLOW_CERTS, NULL },
+	{ FLOW_CERT_DONE, EV_NEXT, NULL, FLOW_EVAL, NULL },
 
 	{ FLOW_ANY, EV_HOME, NULL, FLOW_HOME, NULL },
 	{ FLOW_ANY, EV_IDLE, NULL, FLOW_HOME, act_idle },
@@ -127,6 +145,10 @@ static const struct flow_state_def states[FLOW__COUNT] = {
 	[FLOW_THANKS] = { "THANKS", enter_thanks, NULL, true, 0 },
 	[FLOW_QUERY] = { "QUERY", enter_query, exit_query, true, 0 },
 	[FLOW_PROGRESS] = { "PROGRESS", NULL, NULL, true, 0 },
+	[FLOW_CERTS_CARD] = { "CERTS_CARD", enter_certs_card, exit_certs_card, true, 0 },
+	[FLOW_CERTS] = { "CERTS", NULL, NULL, true, 0 },
+	[FLOW_CERT_PRINT] = { "CERT_PRINT", NULL, exit_cert_print, true, 0 },
+	[FLOW_CERT_DONE] = { "CERT_DONE", NULL, NULL, true, 0 },
 };
 
 static const char *const event_names[EV__COUNT] = {
@@ -137,7 +159,7 @@ static const char *const event_names[EV__COUNT] = {
 	[EV_RETAKE] = "RETAKE", [EV_TOGGLE] = "TOGGLE", [EV_STORED] = "STORED", [EV_STORE_FAIL] = "STORE_FAIL",
 	[EV_PRINTED] = "PRINTED", [EV_PRINT_FAIL] = "PRINT_FAIL", [EV_RETRY] = "RETRY", [EV_SKIP] = "SKIP",
 	[EV_LEVEL] = "LEVEL", [EV_REASON] = "REASON", [EV_TIMEOUT] = "TIMEOUT", [EV_IDLE] = "IDLE",
-	[EV_QUERY_DONE] = "QUERY_DONE",
+	[EV_QUERY_DONE] = "QUERY_DONE", [EV_CERTS_DONE] = "CERTS_DONE",
 };
 
 const struct flow_row *flow_table(size_t *ret_n)

@@ -27,6 +27,10 @@ enum flow_state {
 	FLOW_THANKS,
 	FLOW_QUERY,      /* 进度查询: card or query code */
 	FLOW_PROGRESS,   /* 进度查询: the answer */
+	FLOW_CERTS_CARD, /* 证照打印: the ID card */
+	FLOW_CERTS,      /* 证照打印: the holder's certificates and proofs */
+	FLOW_CERT_PRINT, /* 证照打印: fetching and printing one, or why it failed */
+	FLOW_CERT_DONE,  /* 证照打印: printed, take it */
 	FLOW__COUNT,
 	FLOW_ANY = FLOW__COUNT /* in a row's from: any state */
 };
@@ -62,6 +66,7 @@ enum flow_event {
 	EV_TIMEOUT,     /* the screen's own timer (thanks) */
 	EV_IDLE,        /* nobody touched the screen for the session timeout */
 	EV_QUERY_DONE,  /* the platform answered a 进度查询 (or could not) */
+	EV_CERTS_DONE,  /* the platform answered a 证照打印 list or fetch; arg: enum kerr */
 	EV__COUNT
 };
 

@@ -28,6 +28,7 @@ void enter_home(struct kiosk *k)
 	/* Before the session is cleared, which forgets that a scan is running. */
 	if (k->dev[DEV_SCANNER] && k->session.scanning)
 		scanner_cancel(k->dev[DEV_SCANNER]);
+	certs_discard_pdf(k);
 	session_clear(&k->session);
 	/* The renderer keeps textures of the photo and the scans; they are the resident's too. */
 	if (k->ui)
@@ -58,7 +59,8 @@ void journey_reader_status(struct kiosk *k, const struct dev_status *st)
 {
 	bool faulty = st->state == DEV_STATE_ABSENT || st->state == DEV_STATE_FAULT;
 
-	if (k->state != FLOW_CARD)
+	/* Every screen that waits for a card. */
+	if (k->state != FLOW_CARD && k->state != FLOW_QUERY && k->state != FLOW_CERTS_CARD)
 		return;
 	if (faulty) {
 		banner(k, true, texts_reader_fault(st->fault));
@@ -269,7 +271,11 @@ bool guard_has_reason(struct kiosk *k, int arg)
 void act_tile_disabled(struct kiosk *k, int arg)
 {
 	(void)arg;
-	if (!k->catalog)
+	if (arg == 3 && !k->uplink)
+		banner(k, true, "本终端没有连接政务服务平台，暂不能自助打印证照，请到窗口办理。");
+	else if (arg == 3)
+		banner(k, true, "本终端的A4打印机暂不可用，请到窗口打印证照。");
+	else if (!k->catalog)
 		banner(k, true, texts_catalog_unavailable());
 	else if (!k->queue)
 		banner(k, true, texts_store_unavailable());

@@ -39,6 +39,23 @@ void act_code_incomplete(struct kiosk *k, int arg);
 void act_query_code(struct kiosk *k, int arg);
 void act_query_card(struct kiosk *k, int arg);
 void act_query_done(struct kiosk *k, int arg);
+/* 证照打印 (journey_certs.c) */
+bool guard_tile_certs(struct kiosk *k, int arg);
+void enter_certs_card(struct kiosk *k);
+void exit_certs_card(struct kiosk *k);
+void act_certs_ask(struct kiosk *k, int arg);
+void act_certs_listed(struct kiosk *k, int arg);
+bool guard_cert_listed(struct kiosk *k, int arg);
+void act_cert_choose(struct kiosk *k, int arg);
+void act_cert_fetched(struct kiosk *k, int arg);
+bool guard_cert_job(struct kiosk *k, int arg);
+void act_cert_printed(struct kiosk *k, int arg);
+void act_cert_print_failed(struct kiosk *k, int arg);
+bool guard_cert_fault(struct kiosk *k, int arg);
+void act_cert_retry(struct kiosk *k, int arg);
+void exit_cert_print(struct kiosk *k);
+/* Deletes the certificate PDF left for the printer, if any (the session's end, a new fetch). */
+void certs_discard_pdf(struct kiosk *k);
 bool guard_has_card(struct kiosk *k, int arg);
 bool guard_item_chosen(struct kiosk *k, int arg);
 bool guard_phone_ok(struct kiosk *k, int arg);

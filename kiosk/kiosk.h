@@ -81,6 +81,8 @@ struct kiosk {
 	int catalog_pending;     /* the worker stored a newer catalog: switch to it between residents */
 	bool online;             /* the platform answered last time */
 	bool query_waiting;      /* a 进度查询 is out at the platform */
+	bool certs_waiting;      /* a 证照打印 list or fetch is out at the platform */
+	struct uplink_certs_reply certs_reply; /* its answer while EV_CERTS_DONE is handled; the PDF is cleared after */
 	struct uplink_query_reply query_reply;
 	enum kerr query_err;
 };

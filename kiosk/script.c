@@ -59,7 +59,7 @@ static int64_t real_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* "sync [seconds]": lets the uplink work until the outbox is empty and no 进度查询 is out. The worker runs
+/* "sync [seconds]": lets the uplink work until the outbox is empty and no 进度查询 or 证照打印 request is out. The worker runs
  * on real time against a real server; the virtual clock jumps to each backoff's end, so a retry comes as
  * soon as the exchange before it has failed. Gives up after seconds of real time (30 by default). */
 static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_t errlen)
@@ -86,7 +86,7 @@ static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_
 		/* The store says what is left, not the worker's last report, which may predate the
 		 * latest case. */
 		if (round == KERR_OK && queue_outbox_pending(k->queue, &pending) == KERR_OK &&
-		    pending == 0 && !k->query_waiting)
+		    pending == 0 && !k->query_waiting && !k->certs_waiting)
 			return KERR_OK;
 		if (real_ms() >= give_up) {
 			snprintf(err, errlen,

@@ -6,6 +6,7 @@
 #include "drivers/idcard.h"
 #include "drivers/idcard_photo.h"
 #include "kiosk/progress.h"
+#include "offline-queue/uplink_codec.h"
 #include "ui/draw.h"
 
 #include <stdbool.h>
@@ -30,6 +31,10 @@ struct session_material {
 };
 
 enum session_delivery { SESSION_PICKUP, SESSION_MAIL, SESSION_DELIVERY__COUNT };
+
+/* 证照打印: where the list stands, and where the chosen certificate stands. */
+enum session_certs { SESSION_CERTS_ASKING, SESSION_CERTS_LISTED, SESSION_CERTS_FAILED };
+enum session_cert_step { SESSION_CERT_FETCHING, SESSION_CERT_PRINTING, SESSION_CERT_FAULT };
 
 struct session {
 	bool has_card;
@@ -60,6 +65,17 @@ struct session {
 	int guide_scroll;
 	char edit[256];          /* the value being typed on an entry screen */
 	struct progress progress; /* 进度查询's answer */
+	/* 证照打印 */
+	struct uplink_cert_list certs;
+	enum session_certs certs_state;
+	enum kerr certs_err;          /* why there is no list */
+	int cert;                     /* the chosen one, an index into certs */
+	enum session_cert_step cert_step;
+	enum kerr cert_err;           /* why it did not print */
+	bool cert_device_fault;       /* cert_err came from the printer, else from the platform or the store */
+	char cert_pdf[600];           /* the PDF while the printer needs it; "" when none */
+	int cert_job;
+	int certs_printed;
 };
 
 /* A fresh session. */

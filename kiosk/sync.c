@@ -232,6 +232,15 @@ void sync_handle(struct kiosk *k)
 		k->query_waiting = false;
 		flow_dispatch(k, EV_QUERY_DONE, 0);
 	}
+	if (k->certs_waiting) {
+		enum kerr err;
+
+		if (uplink_certs_take(k->uplink, &k->certs_reply, &err)) {
+			k->certs_waiting = false;
+			flow_dispatch(k, EV_CERTS_DONE, err);
+			uplink_certs_reply_clear(&k->certs_reply);
+		}
+	}
 }
 
 const char *sync_catalog_path(const struct kiosk *k, char *buf, size_t size)

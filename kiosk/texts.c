@@ -63,8 +63,37 @@ const char *texts_device_fault(enum dev_class c, enum kerr e)
 		default:
 			return "回执打印机暂时无法使用。您的申请已保存，可凭查询码到窗口领取回执。";
 		}
+	case DEV_DOCPRINT:
+		switch (e) {
+		case KERR_PAPER_OUT:
+			return "A4打印机缺纸，已通知工作人员。请稍候，工作人员添加纸张后点击“重新打印”。";
+		case KERR_COVER_OPEN:
+			return "A4打印机的仓门没有关好，已通知工作人员。关好后点击“重新打印”。";
+		case KERR_JAMMED:
+			return "A4打印机卡纸了，已通知工作人员。清除卡纸后点击“重新打印”；已打出的不完整页请交给工作人员销毁。";
+		case KERR_NO_DEVICE:
+			return "A4打印机暂时无法使用，已通知工作人员。您可以稍后再来，或到窗口打印。";
+		default:
+			return "打印没有完成，已通知工作人员。请点击“重新打印”，多次失败请到窗口打印。";
+		}
 	default:
 		return "设备暂时无法使用，已通知工作人员。";
+	}
+}
+
+const char *texts_certs_error(enum kerr e)
+{
+	switch (e) {
+	case KERR_NET:
+		return "暂时无法连接政务服务平台，证照打印需要联网。请稍后点击“重新查询”，或到窗口办理。";
+	case KERR_NOT_FOUND:
+		return "政务服务平台上已找不到这份证明，它可能已被更新。请返回重新查询。";
+	case KERR_CORRUPT:
+		return "收到的文件与平台登记的不一致，为保护您的信息没有打印。请点击“重新打印”再试一次。";
+	case KERR_IO:
+		return "本机暂时无法准备打印文件，已通知工作人员。请到窗口打印。";
+	default:
+		return "政务服务平台暂时无法提供证照，请稍后再试，或到窗口办理。";
 	}
 }
 

@@ -59,10 +59,11 @@ static struct ui_chrome chrome(struct kiosk *k, int64_t now, const char *title)
 
 static void home(struct kiosk *k, struct ui_chrome *c)
 {
-	struct ui_tile tiles[3] = {
+	struct ui_tile tiles[4] = {
 		{ "我要办理", "刷身份证申请，扫描材料，打印回执", k->catalog && k->queue },
 		{ "办事指南", "办理条件、所需材料、时限、收费、依据", k->catalog != NULL },
 		{ "进度查询", "刷身份证或输入回执上的查询码", k->queue != NULL },
+		{ "证照打印", "刷身份证，打印参保证明等证明和证照", k->uplink && k->dev[DEV_DOCPRINT] },
 	};
 
 	c->title = "您好，请选择要办理的业务";
@@ -70,7 +71,7 @@ static void home(struct kiosk *k, struct ui_chrome *c)
 		c->banner = !k->catalog ? texts_catalog_unavailable() : texts_store_unavailable();
 		c->banner_error = true;
 	}
-	ui_screen_home(&k->frame, &k->theme, c, tiles, 3);
+	ui_screen_home(&k->frame, &k->theme, c, tiles, 4);
 }
 
 static const char *theme_id_of_tab(const struct kiosk *k)
@@ -404,6 +405,69 @@ static void print_screen(struct kiosk *k, struct ui_chrome *c, bool fault)
 			  fault ? 2 : 0);
 }
 
+static void certs(struct kiosk *k, struct ui_chrome *c)
+{
+	const struct session *s = &k->session;
+	struct ui_row *rows = NULL;
+	const char *notice = NULL;
+	size_t n = 0;
+
+	c->title = "请选择要打印的证明";
+	c->next_label = "完成";
+	c->next_enabled = true;
+	if (s->certs_state == SESSION_CERTS_ASKING) {
+		notice = "正在向政务服务平台查询您可以打印的证明…";
+	} else if (s->certs_state == SESSION_CERTS_FAILED) {
+		notice = texts_certs_error(s->certs_err);
+	} else if (s->certs.n == 0) {
+		notice = "政务服务平台上暂时没有您可以自助打印的证明。需要其他证明请到窗口办理。";
+	} else {
+		n = s->certs.n;
+		rows = ui_arena_alloc(&k->arena, n * sizeof(*rows));
+		if (!rows)
+			n = 0;
+		for (size_t i = 0; i < n; i++) {
+			const struct uplink_cert *ct = &s->certs.certs[i];
+
+			rows[i].title = ct->title;
+			rows[i].sub = ui_arena_printf(&k->arena, "%s · %.4s年%.2s月%.2s日出具 · 共%lld页", ct->issuer,
+						      ct->issued_date, ct->issued_date + 4, ct->issued_date + 6,
+						      (long long)(ct->pages ? ct->pages : 1));
+		}
+	}
+	ui_screen_certs(&k->frame, &k->theme, c, notice, s->certs_state == SESSION_CERTS_FAILED,
+			s->certs_state == SESSION_CERTS_FAILED, rows, n);
+}
+
+static void cert_print(struct kiosk *k, struct ui_chrome *c)
+{
+	const struct session *s = &k->session;
+	const char *title = s->certs.certs[s->cert].title;
+	static const struct ui_button_spec retry[] = { { "重新打印", UI_BTN_PRIMARY, 0, "cert.retry" } };
+
+	c->show_back = s->cert_step == SESSION_CERT_FAULT;
+	switch (s->cert_step) {
+	case SESSION_CERT_FETCHING:
+		c->title = "正在获取证明";
+		ui_screen_message(&k->frame, &k->theme, c, UI_PIC_BUSY, ui_arena_printf(&k->arena, "《%s》", title),
+				  "正在从政务服务平台获取，请稍候…", NULL, 0);
+		break;
+	case SESSION_CERT_PRINTING:
+		c->title = "正在打印";
+		ui_screen_message(&k->frame, &k->theme, c, UI_PIC_PRINTER,
+				  ui_arena_printf(&k->arena, "《%s》", title),
+				  "正在打印，请在A4出纸口等候，打印完成前请勿离开。", NULL, 0);
+		break;
+	case SESSION_CERT_FAULT:
+		c->title = "证明未能打印";
+		ui_screen_message(&k->frame, &k->theme, c, UI_PIC_ERROR, ui_arena_printf(&k->arena, "《%s》", title),
+				  s->cert_device_fault ? texts_device_fault(DEV_DOCPRINT, s->cert_err)
+						       : texts_certs_error(s->cert_err),
+				  retry, 1);
+		break;
+	}
+}
+
 static void eval(struct kiosk *k, struct ui_chrome *c)
 {
 	struct session *s = &k->session;
@@ -511,6 +575,26 @@ void view_build(struct kiosk *k, int64_t now)
 		break;
 	case FLOW_PROGRESS:
 		progress(k, &c);
+		break;
+	case FLOW_CERTS_CARD:
+		c.title = "请将身份证放在读卡区";
+		ui_screen_message(&k->frame, &k->theme, &c, UI_PIC_CARD, "请将身份证平放在下方读卡区，读取完成前请勿移动",
+				  "读取后将列出政务服务平台上您可以自助打印的证明和证照。", NULL, 0);
+		break;
+	case FLOW_CERTS:
+		certs(k, &c);
+		break;
+	case FLOW_CERT_PRINT:
+		cert_print(k, &c);
+		break;
+	case FLOW_CERT_DONE:
+		c.title = "打印完成";
+		c.next_label = "完成";
+		c.next_enabled = true;
+		ui_screen_message(&k->frame, &k->theme, &c, UI_PIC_OK, "请在A4出纸口取走您的证明",
+				  ui_arena_printf(&k->arena, "《%s》已打印。需要打印其他证明请点击“上一步”。",
+						  k->session.certs.certs[k->session.cert].title),
+				  NULL, 0);
 		break;
 	default:
 		break;

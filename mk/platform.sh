@@ -20,6 +20,7 @@ up)
 	[ -f "$dir/port" ] && port=$(cat "$dir/port")
 	rm -f "$dir/port.new"
 	"$bin" --db "$dir/platform.db" --port "$port" --port-file "$dir/port.new" --catalog assets/catalog.json \
+		--certificates tests/platform/certificates.json \
 		--tls-cert "$dir/pki/server.pem" --tls-key "$dir/pki/server.key" --client-ca "$dir/pki/ca.pem" \
 		2>&1 | sed -u 's/^/[platform] /' >&2 &
 	# The pipeline's last process is sed; the platform's pid comes from the port file's owner below.

@@ -114,14 +114,19 @@ static bool settle(struct uplink *u, const struct queue_sync_item *it, enum upli
 	return out != OUT_NETDOWN && out != OUT_STORE && !err;
 }
 
-static bool query_waiting(struct uplink *u)
+/* A resident waiting at the screen (进度查询, 证照打印) comes before the rest of the backlog. */
+static void serve_waiting(struct uplink *u)
 {
-	bool pending;
+	bool query, certs;
 
 	pthread_mutex_lock(&u->mu);
-	pending = u->query_pending;
+	query = u->query_pending;
+	certs = u->certs_pending;
 	pthread_mutex_unlock(&u->mu);
-	return pending;
+	if (query)
+		uplink_run_query(u);
+	if (certs)
+		uplink_run_certs(u);
 }
 
 static void publish(struct uplink *u)
@@ -158,8 +163,7 @@ static void run_round(struct uplink *u)
 	int64_t now = clock_now_ms(u->clk);
 	enum uplink_outcome out;
 
-	if (query_waiting(u))
-		uplink_run_query(u);
+	serve_waiting(u);
 	if (now < u->link_due_ms)
 		return;
 	for (int n = 0; n < u->cfg.batch; n++) {
@@ -177,9 +181,7 @@ static void run_round(struct uplink *u)
 						 : uplink_send_eval(u, &it, ref, sizeof(ref));
 		if (!settle(u, &it, out, ref))
 			return;
-		/* A resident waiting at 进度查询 comes before the rest of the backlog. */
-		if (query_waiting(u))
-			uplink_run_query(u);
+		serve_waiting(u);
 	}
 	now = clock_now_ms(u->clk);
 	if (now >= u->beat_due_ms) {
@@ -210,7 +212,7 @@ static void wait_due(struct uplink *u)
 
 	pthread_mutex_lock(&u->mu);
 	due = u->status.next_due_ms;
-	while (!u->stop && !u->kicked && !u->query_pending) {
+	while (!u->stop && !u->kicked && !u->query_pending && !u->certs_pending) {
 		now = clock_now_ms(u->clk);
 		if (!u->clk->is_virtual && due != INT64_MAX) {
 			if (now >= due)
@@ -287,6 +289,8 @@ static char *dup_opt(const char *s, bool *failed)
 
 static void free_all(struct uplink *u)
 {
+	uplink_certs_reply_clear(&u->certs_reply);
+	explicit_bzero(u->certs_id_number, sizeof(u->certs_id_number));
 	uplink_http_free(u->http);
 	queue_close(u->q);
 	free(u->chunk);

@@ -97,4 +97,23 @@ enum kerr uplink_query(struct uplink *u, const char *query_code, const char *id_
  * outstanding. */
 bool uplink_query_take(struct uplink *u, struct uplink_query_reply *ret, enum kerr *ret_err);
 
+/* 证照打印's answer: the holder's certificates, or one certificate's PDF (pdf owned by the taker; its size and
+ * SHA-256 were checked against the list entry the fetch named). */
+struct uplink_certs_reply {
+	struct uplink_cert_list list;
+	unsigned char *pdf;
+	size_t pdf_len;
+};
+/* 证照打印 at the platform, answered on the worker's thread ahead of the outbox like uplink_query(): the holder's
+ * certificates (want NULL), or the PDF of want, an entry of the list the last answer gave. A new request replaces
+ * one not yet answered. KERR_INVAL for a missing or too long identity. */
+enum kerr uplink_certs(struct uplink *u, const struct uplink_cert *want, const char *id_type,
+		       const char *id_number);
+/* The answer once it came: true and *ret (and *ret_err: KERR_OK; KERR_NET offline; KERR_NOT_FOUND the platform
+ * no longer has it; KERR_CORRUPT a PDF that does not match its entry; KERR_PROTO a bad reply) exactly once per
+ * request; false while it is outstanding. */
+bool uplink_certs_take(struct uplink *u, struct uplink_certs_reply *ret, enum kerr *ret_err);
+/* Zeroes and frees the PDF (personal data). */
+void uplink_certs_reply_clear(struct uplink_certs_reply *r);
+
 #endif

@@ -203,4 +203,7 @@ void uplink_run_query(struct uplink *u)
 	}
 	pthread_mutex_unlock(&u->mu);
 	free(rep);
+	/* The resident is waiting: tell the screen now, not when the round's uploads are done. */
+	if (u->cfg.notify)
+		u->cfg.notify(u->cfg.ctx);
 }

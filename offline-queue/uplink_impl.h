@@ -55,6 +55,12 @@ struct uplink {
 	char query_code[16], query_id_type[8], query_id_number[40];
 	struct uplink_query_reply query_reply;
 	enum kerr query_err;
+	bool certs_pending, certs_answered;
+	bool certs_fetch;             /* else the list */
+	struct uplink_cert certs_want; /* what a fetch must bring */
+	char certs_id_type[8], certs_id_number[40];
+	struct uplink_certs_reply certs_reply;                     /* its pdf owned until taken */
+	enum kerr certs_err;
 };
 
 /* uplink_send.c: one outbox entry to the platform. */
@@ -70,5 +76,7 @@ enum uplink_outcome uplink_outcome_of(struct uplink *u, enum kerr err,
 enum uplink_outcome uplink_send_beat(struct uplink *u);
 enum uplink_outcome uplink_fetch_catalog(struct uplink *u);
 void uplink_run_query(struct uplink *u);
+/* uplink_certs.c: 证照打印's list or fetch. */
+void uplink_run_certs(struct uplink *u);
 
 #endif

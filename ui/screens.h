@@ -130,4 +130,9 @@ struct ui_progress_row {
 /* 进度查询, the answer: an optional notice (offline, still asking), then one card per case. */
 void ui_screen_progress(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
 			const char *notice, const struct ui_progress_row *rows, size_t n);
+
+/* 证照打印: an optional notice (asking, offline, none; retry adds a 重新查询 button, UI_ACT_BUTTON 0), then one card
+ * per certificate with its print button (UI_ACT_ITEM with the row's index). */
+void ui_screen_certs(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c, const char *notice,
+		     bool notice_error, bool retry, const struct ui_row *rows, size_t n);
 #endif

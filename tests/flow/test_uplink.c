@@ -339,6 +339,11 @@ static void test_progress_query(void **state)
 	line(f, "sync 30");
 	line(f, "expect-text 办理中：窗口审核中");
 	line(f, "expect-text 即将到期");
+	/* The query is a service too: it ends on the evaluation. */
+	line(f, "tap footer.next");
+	line(f, "expect EVAL");
+	line(f, "tap level.0");
+	line(f, "expect THANKS");
 	line(f, "tap footer.next");
 	line(f, "expect HOME");
 	assert_int_equal(run(f), 0);
