@@ -111,6 +111,7 @@ static const struct key keys[] = {
 	INT("platform.catalog_s", platform.catalog_s, 60, 604800),
 	STR("eval.scheme", eval_scheme),
 	STR("eval.level_codes", eval_level_codes),
+	STR("eval.mapping", eval_mapping),
 };
 
 enum kerr config_set(struct config *c, const char *key, const char *value)
