@@ -55,8 +55,6 @@ struct uplink_health {
 #define UPLINK_MAX_BAD 10
 
 struct uplink_beat {
-	const struct queue_eval_row *bad; /* bad ratings to flag for a call back */
-	size_t n_bad;
 	const char *terminal_id;
 	const char *software_version;
 	const char *catalog_version;
@@ -64,6 +62,8 @@ struct uplink_beat {
 	int64_t uptime_s;
 	const struct uplink_health *health;
 	const struct queue_sync_stats *queue;
+	const struct queue_eval_row *bad; /* bad ratings to flag for a call back */
+	size_t n_bad;
 };
 
 /* Bodies. Each *ret is a NUL-terminated JSON text the caller frees with
