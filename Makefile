@@ -97,6 +97,10 @@ UMOCKDEV_TEST := $(O)/tests/unit/test_idcard_umockdev
 $(UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
 $(UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
 $(UMOCKDEV_TEST): tests/data/idcard_reader.umockdev
+KEYPAD_UMOCKDEV_TEST := $(O)/tests/unit/test_keypad_umockdev
+$(KEYPAD_UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
+$(KEYPAD_UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
+$(KEYPAD_UMOCKDEV_TEST): tests/data/keypad_hid.umockdev tests/data/keypad_hid.reports
 
 # Tool tests run kioskctl.
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)

@@ -71,6 +71,8 @@ struct dev_config {
 	char usb_ids[128]; /* USB backends: more "VVVV:PPPP" pairs, comma separated, after the built-in table */
 	char usb_endpoints[16]; /* USB backends: "IN,OUT" addresses in hex overriding the descriptors */
 	char lib[256];     /* a vendor library loaded at run time (idcard: the photo decoder); empty: none */
+	char map[160];     /* keypad: which report bytes or serial codes mean which level; empty: default */
+	int debounce_ms;   /* keypad: the same key again within this is contact bounce */
 };
 
 struct dev;

@@ -1,6 +1,7 @@
 /* The evaluation keypad class: picks the backend named in the configuration. */
 #include "drivers/keypad.h"
 
+#include "drivers/keypad_backend.h"
 #include "drivers/sim.h"
 
 #include <assert.h>
@@ -12,6 +13,8 @@ static const struct {
 			  struct clock *clock, struct dev **ret);
 } backends[] = {
 	{ "sim", keypad_sim_open },
+	{ "hid", keypad_hid_open },
+	{ "serial", keypad_serial_open },
 };
 
 enum kerr keypad_open(const struct dev_config *cfg, const struct dev_sink *sink,

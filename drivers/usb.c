@@ -16,6 +16,8 @@ struct usb_bulk {
 	struct usb_id ids[USB_IDS_MAX];
 	size_t n_ids;
 	uint8_t want_in, want_out; /* from the configuration; 0: from the descriptors */
+	bool hid;		   /* an interrupt IN endpoint of a HID interface, no OUT */
+	int in_len;		   /* bytes asked of each IN transfer */
 	libusb_device_handle *h;
 	int iface;
 	uint8_t ep_in, ep_out;
@@ -125,14 +127,16 @@ enum kerr usb_endpoints_parse(const char *s, uint8_t *ret_in, uint8_t *ret_out)
 static int LIBUSB_CALL on_plug(libusb_context *ctx, libusb_device *dev, libusb_hotplug_event ev,
 			       void *data);
 
-enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8_t ep_out,
-			  struct usb_bulk **ret)
+static enum kerr create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8_t ep_out,
+		       bool hid, struct usb_bulk **ret)
 {
 	struct usb_bulk *u = calloc(1, sizeof(*u));
 	int rc;
 
 	if (!u)
 		return KERR_NOMEM;
+	u->hid = hid;
+	u->in_len = IN_MAX;
 	if (n > USB_IDS_MAX)
 		n = USB_IDS_MAX;
 	memcpy(u->ids, ids, n * sizeof(*ids));
@@ -200,6 +204,48 @@ static int LIBUSB_CALL on_plug(libusb_context *ctx, libusb_device *dev, libusb_h
 	return 0;
 }
 
+enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8_t ep_out,
+			  struct usb_bulk **ret)
+{
+	return create(ids, n, ep_in, ep_out, false, ret);
+}
+
+enum kerr usb_hid_create(const struct usb_id *ids, size_t n, uint8_t ep_in, struct usb_bulk **ret)
+{
+	return create(ids, n, ep_in, 0, true, ret);
+}
+
+/* A HID interface (class 3) with an interrupt IN endpoint, the configured one or the first. A
+ * transfer asks for one packet exactly: an interrupt transfer of more would wait for a short
+ * packet that a report filling the packet never sends. */
+static bool pick_hid(struct usb_bulk *u, const struct libusb_config_descriptor *cfg)
+{
+	for (int i = 0; i < cfg->bNumInterfaces; i++) {
+		const struct libusb_interface_descriptor *alt;
+
+		if (cfg->interface[i].num_altsetting < 1)
+			continue;
+		alt = &cfg->interface[i].altsetting[0];
+		if (alt->bInterfaceClass != LIBUSB_CLASS_HID)
+			continue;
+		for (int k = 0; k < alt->bNumEndpoints; k++) {
+			const struct libusb_endpoint_descriptor *ep = &alt->endpoint[k];
+			uint8_t a = ep->bEndpointAddress;
+			int len = ep->wMaxPacketSize & 0x7ff;
+
+			if ((ep->bmAttributes & 3) != LIBUSB_TRANSFER_TYPE_INTERRUPT ||
+			    !(a & 0x80) || (u->want_in && a != u->want_in) || len == 0)
+				continue;
+			u->iface = alt->bInterfaceNumber;
+			u->ep_in = a;
+			u->ep_out = 0;
+			u->in_len = len < IN_MAX ? len : IN_MAX;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* The interface with a bulk IN and OUT pair: the configured endpoints, else the first pair,
  * vendor-specific interfaces first. */
 static bool pick_endpoints(struct usb_bulk *u, const struct libusb_config_descriptor *cfg)
@@ -249,8 +295,12 @@ static int submit_in(struct usb_bulk *u)
 {
 	int rc;
 
-	libusb_fill_bulk_transfer(u->in, u->h, u->ep_in, u->in_buf, sizeof(u->in_buf), in_done, u,
-				  0);
+	if (u->hid)
+		libusb_fill_interrupt_transfer(u->in, u->h, u->ep_in, u->in_buf, u->in_len, in_done,
+					       u, 0);
+	else
+		libusb_fill_bulk_transfer(u->in, u->h, u->ep_in, u->in_buf, u->in_len, in_done, u,
+					  0);
 	u->in_done = false;
 	rc = libusb_submit_transfer(u->in);
 	u->in_busy = rc == 0;
@@ -264,9 +314,11 @@ static int open_device(struct usb_bulk *u, libusb_device *dev)
 
 	if (rc != 0)
 		return rc;
-	if (!pick_endpoints(u, cfg)) {
+	if (u->hid ? !pick_hid(u, cfg) : !pick_endpoints(u, cfg)) {
 		libusb_free_config_descriptor(cfg);
-		snprintf(u->error, sizeof(u->error), "usb: no bulk IN and OUT endpoints");
+		snprintf(u->error, sizeof(u->error), "usb: %s",
+			 u->hid ? "no HID interface with an interrupt IN endpoint"
+				: "no bulk IN and OUT endpoints");
 		return LIBUSB_ERROR_NOT_SUPPORTED;
 	}
 	libusb_free_config_descriptor(cfg);
@@ -317,7 +369,7 @@ enum kerr usb_bulk_open(struct usb_bulk *u)
 		return KERR_PROTO;
 	if (rc != 0) {
 		snprintf(u->error, sizeof(u->error), "usb: %s",
-			 rc == LIBUSB_ERROR_NO_DEVICE ? "no known reader attached"
+			 rc == LIBUSB_ERROR_NO_DEVICE ? "no known device attached"
 						      : libusb_strerror(rc));
 		return usb_kerr(rc);
 	}
@@ -357,6 +409,8 @@ enum kerr usb_bulk_write(struct usb_bulk *u, const uint8_t *buf, size_t n)
 
 	if (!u->h)
 		return KERR_NO_DEVICE;
+	if (!u->ep_out)
+		return KERR_UNSUPPORTED;
 	rc = libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)buf, (int)n, &done,
 				  USB_WRITE_TIMEOUT_MS);
 	if (rc == 0 && (size_t)done != n)
@@ -415,7 +469,7 @@ enum usb_plug usb_bulk_hotplug(struct usb_bulk *u)
 	if (u->left) {
 		u->left = false;
 		u->arrived = false;
-		snprintf(u->error, sizeof(u->error), "usb: the reader was unplugged");
+		snprintf(u->error, sizeof(u->error), "usb: the device was unplugged");
 		usb_bulk_close(u);
 		return USB_PLUG_LEFT;
 	}

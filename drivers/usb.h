@@ -1,4 +1,4 @@
-/* A USB bulk pipe through libusb: the first attached device whose VID:PID is in a table, its bulk
+/* A USB bulk pipe (or a HID interrupt IN pipe, usb_hid_create()) through libusb: the first attached device whose VID:PID is in a table, its bulk
  * endpoints read from the descriptors (or given), the kernel's driver detached while claimed,
  * writes bounded by a timeout and reads that never wait. Found again after it is unplugged and
  * plugged back: usb_bulk_open() looks again each time it is called while closed, and where libusb
@@ -31,6 +31,10 @@ enum kerr usb_endpoints_parse(const char *s, uint8_t *ret_in, uint8_t *ret_out);
  * caller owns *ret. Errors: KERR_NOMEM, KERR_IO (libusb would not start). */
 enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8_t ep_out,
 			  struct usb_bulk **ret);
+/* The same for a HID device read through its interrupt IN endpoint (ep_in, or the first of the
+ * first HID-class interface); the kernel's usbhid is detached while the interface is claimed and
+ * bound again on close. Each read returns at most one report. Writes are KERR_UNSUPPORTED. */
+enum kerr usb_hid_create(const struct usb_id *ids, size_t n, uint8_t ep_in, struct usb_bulk **ret);
 /* Closes and frees (NULL-safe). */
 void usb_bulk_destroy(struct usb_bulk *u);
 /* Finds, opens and claims the device (no-op when open). Errors: KERR_NO_DEVICE (none attached),

@@ -75,6 +75,17 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 		log_err("config: %s", err);
 		return KERR_INVAL;
 	}
+	if (k->cfg.eval_mapping[0]) {
+		if (evalmap_load(&k->evalmap, k->cfg.eval_mapping, err, sizeof(err)) != KERR_OK) {
+			log_err("eval.mapping: %s", err);
+			return KERR_INVAL;
+		}
+	} else if (evalmap_from_codes(&k->evalmap, k->cfg.eval_scheme, k->cfg.eval_level_codes) !=
+		   KERR_OK) {
+		log_err("config: eval.level_codes must be five codes separated by commas; evaluations "
+			"stay queued");
+		memset(k->evalmap.scheme.codes, 0, sizeof(k->evalmap.scheme.codes));
+	}
 	if (opts->script_path)
 		clock_init_virtual(&k->clock, SCRIPT_WALL_MS);
 	else

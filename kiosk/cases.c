@@ -28,12 +28,18 @@ const char *const *cases_levels(void)
 	return levels;
 }
 
-const char *const *cases_reasons(size_t *ret_n, const char *const **ret_codes)
+size_t cases_reasons(const struct kiosk *k, const char **labels, const char **codes, size_t cap)
 {
-	*ret_n = sizeof(reasons) / sizeof(reasons[0]);
-	if (ret_codes)
-		*ret_codes = reason_codes;
-	return reasons;
+	const struct evalmap *m = &k->evalmap;
+	size_t n = m->n_reasons ? m->n_reasons : sizeof(reasons) / sizeof(reasons[0]);
+
+	if (n > cap)
+		n = cap;
+	for (size_t i = 0; i < n; i++) {
+		labels[i] = m->n_reasons ? m->reasons[i].label : reasons[i];
+		codes[i] = m->n_reasons ? m->reasons[i].code : reason_codes[i];
+	}
+	return n;
 }
 
 bool cases_phone_valid(const char *p)
@@ -316,8 +322,8 @@ enum kerr cases_print_a4(struct kiosk *k)
 enum kerr cases_store_eval(struct kiosk *k)
 {
 	struct session *s = &k->session;
-	const char *const *codes;
-	char reasons_buf[128] = "";
+	const char *labels[EVALMAP_REASONS_MAX], *codes[EVALMAP_REASONS_MAX];
+	char reasons_buf[256] = "";
 	size_t n;
 	int64_t id;
 	enum kerr e;
@@ -326,7 +332,7 @@ enum kerr cases_store_eval(struct kiosk *k)
 		return KERR_OK;
 	if (!k->queue)
 		return KERR_IO;
-	cases_reasons(&n, &codes);
+	n = cases_reasons(k, labels, codes, EVALMAP_REASONS_MAX);
 	for (size_t i = 0; i < n; i++) {
 		size_t used = strlen(reasons_buf);
 

@@ -39,8 +39,9 @@ enum kerr cases_print_a4(struct kiosk *k);
 /* Stores the session's evaluation (once). */
 enum kerr cases_store_eval(struct kiosk *k);
 
-/* The built-in list of reasons for a bad rating (until the platform sends its versioned list). */
-const char *const *cases_reasons(size_t *ret_n, const char *const **ret_codes);
+/* The reasons for a bad rating, in the order shown: the mapping's (eval.mapping), else the built-in
+ * list. Fills up to cap labels and codes (pointers into k or static text); returns how many. */
+size_t cases_reasons(const struct kiosk *k, const char **labels, const char **codes, size_t cap);
 /* The five named levels, 0 非常满意 .. 4 非常不满意. */
 const char *const *cases_levels(void);
 

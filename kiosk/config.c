@@ -39,6 +39,9 @@ void config_defaults(struct config *c)
 		c->dev[i].latency_ms = 300;
 		c->dev[i].baud = 115200;
 	}
+	/* Serial keypads are slow devices: 9600 is what they ship with. */
+	c->dev[DEV_KEYPAD].baud = 9600;
+	c->dev[DEV_KEYPAD].debounce_ms = 40;
 }
 
 enum key_type { KEY_STR, KEY_INT, KEY_BOOL };
@@ -91,6 +94,11 @@ static const struct key keys[] = {
 	STR("docprint.queue", dev[DEV_DOCPRINT].path),
 	BOOL("docprint.a4_receipt", a4_receipt),
 	DEV("keypad", DEV_KEYPAD),
+	INT("keypad.baud", dev[DEV_KEYPAD].baud, 1200, 921600),
+	STR("keypad.usb_ids", dev[DEV_KEYPAD].usb_ids),
+	STR("keypad.usb_endpoint", dev[DEV_KEYPAD].usb_endpoints),
+	STR("keypad.map", dev[DEV_KEYPAD].map),
+	INT("keypad.debounce_ms", dev[DEV_KEYPAD].debounce_ms, 1, 1000),
 	STR("platform.url", platform.url),
 	STR("platform.ca", platform.ca),
 	STR("platform.cert", platform.cert),
@@ -103,6 +111,7 @@ static const struct key keys[] = {
 	INT("platform.catalog_s", platform.catalog_s, 60, 604800),
 	STR("eval.scheme", eval_scheme),
 	STR("eval.level_codes", eval_level_codes),
+	STR("eval.mapping", eval_mapping),
 };
 
 enum kerr config_set(struct config *c, const char *key, const char *value)

@@ -40,6 +40,7 @@ struct config {
 	} platform;
 	char eval_scheme[32];       /* the province's name for its level codes */
 	char eval_level_codes[64];  /* five codes, very satisfied first, comma separated */
+	char eval_mapping[256];     /* a province's whole mapping (assets/eval/); replaces the two above */
 	bool a4_receipt;        /* also print the acceptance receipt on A4 when a case is stored */
 };
 

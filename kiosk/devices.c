@@ -220,7 +220,14 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		break;
 	case DEV_EV_KEY:
 		k->last_touch_ms = clock_now_ms(&k->clock);
-		flow_dispatch(k, EV_LEVEL, ev->value);
+		/* Keypad and screen race: whichever reaches the journey first counts. Once the screen
+		 * has moved on (to the reasons, or to thanks), a key that was already on its way is
+		 * late and must not replace the resident's choice; the screen shows what counted. */
+		if (k->state == FLOW_EVAL)
+			flow_dispatch(k, EV_LEVEL, ev->value);
+		else
+			log_info("keypad: key %d after the rating was given on %s, ignored", ev->value,
+				 flow_state_str(k->state));
 		break;
 	case DEV_EV_CARD_REMOVED:
 	default:

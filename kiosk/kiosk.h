@@ -7,6 +7,7 @@
 #include "drivers/device.h"
 #include "kiosk/catalog.h"
 #include "kiosk/config.h"
+#include "kiosk/evalmap.h"
 #include "kiosk/flow.h"
 #include "kiosk/session.h"
 #include "offline-queue/queue.h"
@@ -34,6 +35,7 @@ struct kiosk_opts {
 struct kiosk {
 	struct kiosk_opts opts;
 	struct config cfg;
+	struct evalmap evalmap;  /* the province's 好差评 codes, from eval.mapping or eval.level_codes */
 	struct clock clock;
 	struct catalog *catalog;
 	char catalog_error[256];

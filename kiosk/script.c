@@ -124,12 +124,21 @@ static bool frame_has_text(const struct ui_frame *f, const char *needle)
 enum kerr script_line(struct kiosk *k, const char *line, char *err, size_t errlen)
 {
 	char cmd[32] = "", a[256] = "", b[64] = "";
+	bool hold = false;
 	int n;
 
 	while (*line == ' ' || *line == '\t')
 		line++;
 	if (*line == 0 || *line == '#')
 		return KERR_OK;
+	/* "& LINE": what LINE queues (a device's event) stays queued until after the next line, as
+	 * when a key and a touch come at the same moment. */
+	if (*line == '&') {
+		line++;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		hold = true;
+	}
 	n = sscanf(line, "%31s %255s %63s", cmd, a, b);
 	app_render(k);
 	if (!strcmp(cmd, "tap")) {
@@ -214,7 +223,8 @@ enum kerr script_line(struct kiosk *k, const char *line, char *err, size_t errle
 		snprintf(err, errlen, "unknown command \"%s\"", cmd);
 		return KERR_INVAL;
 	}
-	drain(k);
+	if (!hold)
+		drain(k);
 	return KERR_OK;
 }
 

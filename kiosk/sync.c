@@ -46,29 +46,6 @@ static void notify(void *ctx)
 		free(m);
 }
 
-/* "1,2,3,4,5": five codes, very satisfied first. */
-static enum kerr parse_scheme(const struct config *cfg, struct uplink_scheme *s)
-{
-	const char *p = cfg->eval_level_codes;
-
-	memset(s, 0, sizeof(*s));
-	snprintf(s->name, sizeof(s->name), "%s", cfg->eval_scheme);
-	for (int i = 0; i < UPLINK_LEVELS; i++) {
-		size_t n = strcspn(p, ",");
-
-		if (n == 0 || n >= sizeof(s->codes[i]))
-			return KERR_INVAL;
-		memcpy(s->codes[i], p, n);
-		p += n;
-		if (i < UPLINK_LEVELS - 1) {
-			if (*p != ',')
-				return KERR_INVAL;
-			p++;
-		}
-	}
-	return *p ? KERR_INVAL : KERR_OK;
-}
-
 void sync_start(struct kiosk *k)
 {
 	const struct config_platform *pc = &k->cfg.platform;
@@ -104,11 +81,8 @@ void sync_start(struct kiosk *k)
 		.ctx = k,
 		.seed = k->opts.script_path ? 20261123 : 0,
 	};
-	if (parse_scheme(&k->cfg, &uc.scheme) != KERR_OK) {
-		log_err("uplink: eval.level_codes must be five codes separated by commas; "
-			"evaluations stay queued");
-		memset(uc.scheme.codes, 0, sizeof(uc.scheme.codes));
-	}
+	/* Checked when the kiosk started; codes left empty keep evaluations queued. */
+	uc.scheme = k->evalmap.scheme;
 	e = uplink_global_init();
 	if (!e)
 		e = uplink_start(&uc, &k->clock, &k->uplink);

@@ -481,8 +481,8 @@ static void eval(struct kiosk *k, struct ui_chrome *c)
 
 static void reasons(struct kiosk *k, struct ui_chrome *c)
 {
-	size_t n;
-	const char *const *r = cases_reasons(&n, NULL);
+	const char *r[EVALMAP_REASONS_MAX], *codes[EVALMAP_REASONS_MAX];
+	size_t n = cases_reasons(k, r, codes, EVALMAP_REASONS_MAX);
 
 	c->title = ui_arena_printf(&k->arena, "您选择了“%s”，请告诉我们原因（可多选）",
 				   cases_levels()[k->session.eval_level < 0 ? 3 : k->session.eval_level]);

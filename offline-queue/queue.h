@@ -195,6 +195,34 @@ enum kerr queue_case_count(struct queue *q, int64_t *ret);
 enum kerr queue_eval_add(struct queue *q, const struct queue_eval *e, int64_t *ret_id);
 enum kerr queue_eval_count(struct queue *q, int64_t *ret);
 
+/* An evaluation as statistics and the back office see it: no personal data (neither the free text
+ * nor the evaluator's identity). */
+struct queue_eval_row {
+	int64_t id;
+	char key[40];	      /* its outbox idempotency key, also the key the platform saw */
+	char case_no[40];     /* "" when the terminal or a service was rated without a case */
+	char impl_code[72];   /* "" when no item */
+	char item_name[256];  /* of the rated case; "" without one */
+	int level;	      /* as struct queue_eval */
+	char reasons[256];    /* comma-separated codes */
+	bool named, followup;
+	int64_t time_ms;      /* rated, wall clock */
+	int64_t created_ms;
+};
+
+/* Which evaluations queue_eval_each() visits. */
+struct queue_eval_filter {
+	int64_t from_ms, to_ms; /* rated within [from_ms, to_ms); 0, 0: any time */
+	int64_t after_id;	/* only rows with a larger id */
+	bool bad_only;		/* 不满意 and 非常不满意 only */
+	size_t limit;		/* at most this many; 0: no limit */
+};
+
+/* Calls each() for every evaluation the filter lets through, oldest (by row id) first, until it
+ * returns false. Errors: KERR_IO, KERR_BUSY, KERR_CORRUPT (an unknown level in the store). */
+enum kerr queue_eval_each(struct queue *q, const struct queue_eval_filter *f,
+			  bool (*each)(void *ctx, const struct queue_eval_row *r), void *ctx);
+
 /* Entries waiting for the uplink: pending or being sent. */
 enum kerr queue_outbox_pending(struct queue *q, int64_t *ret);
 

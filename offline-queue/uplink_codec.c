@@ -184,16 +184,36 @@ enum kerr uplink_body_eval(const struct queue_eval_rec *e, const char *terminal_
 
 	if (e->level < 0 || e->level >= UPLINK_LEVELS || !scheme->codes[e->level][0])
 		return KERR_INVAL;
+	/* The province's interface would refuse it: kept on the terminal for a technician
+	 * instead. */
+	if (((scheme->required & UPLINK_REQ_CASE_NO) && !e->case_no[0]) ||
+	    ((scheme->required & UPLINK_REQ_IMPL_CODE) && !e->impl_code[0]) ||
+	    ((scheme->required & UPLINK_REQ_PLATFORM_NO) && !e->platform_no[0]))
+		return KERR_INVAL;
 	root = json_object();
 	put_str(&b, root, "case_no", e->case_no);
 	put_str(&b, root, "platform_no", e->platform_no);
 	put_str(&b, root, "impl_code", e->impl_code);
-	put(&b, root, "channel", json_string("5"));
+	put(&b, root, "channel", json_string(scheme->channel[0] ? scheme->channel : "5"));
+	put_str(&b, root, "interface_version", scheme->interface_version);
 	put(&b, root, "terminal_id", json_string(terminal_id));
 	put(&b, root, "level", json_string(level_names[e->level]));
 	put(&b, root, "level_code", json_string(scheme->codes[e->level]));
 	put(&b, root, "level_scheme", json_string(scheme->name));
 	put(&b, root, "reasons", reasons_json(&b, e->reasons));
+	if (e->reasons[0])
+		put_str(&b, root, "reasons_version", scheme->reasons_version);
+	/* A bad rating starts the province's clock for the call back and the fix. */
+	if (e->level >= 3 && (scheme->callback_days > 0 || scheme->rectify_days > 0)) {
+		json_t *d = json_object();
+
+		if (scheme->callback_days > 0)
+			put(&b, d, "callback_days", json_integer(scheme->callback_days));
+		if (scheme->rectify_days > 0)
+			put(&b, d, "rectify_days", json_integer(scheme->rectify_days));
+		put(&b, d, "days", json_string(scheme->working_days ? "working" : "calendar"));
+		put(&b, root, "deadlines", d);
+	}
 	put_str(&b, root, "text", e->text);
 	put(&b, root, "named", json_boolean(e->named));
 	if (e->named) {
@@ -233,6 +253,24 @@ enum kerr uplink_body_beat(const struct uplink_beat *hb, char **ret)
 	if (hb->health && hb->health->free_mb >= 0)
 		put(&b, store, "free_mb", json_integer(hb->health->free_mb));
 	put(&b, root, "store", store);
+	if (hb->n_bad > 0) {
+		json_t *arr = json_array();
+
+		for (size_t i = 0; i < hb->n_bad && i < UPLINK_MAX_BAD; i++) {
+			const struct queue_eval_row *r = &hb->bad[i];
+			json_t *o = json_object();
+
+			put(&b, o, "ref", json_string(r->key));
+			put_str(&b, o, "case_no", r->case_no);
+			put_str(&b, o, "impl_code", r->impl_code);
+			put(&b, o, "level", json_string(level_names[r->level]));
+			put(&b, o, "reasons", reasons_json(&b, r->reasons));
+			put(&b, o, "named", json_boolean(r->named));
+			put_time(&b, o, "rated_ms", "rated_at", r->time_ms);
+			append(&b, arr, o);
+		}
+		put(&b, root, "bad_ratings", arr);
+	}
 	return finish(&b, root, ret);
 }
 

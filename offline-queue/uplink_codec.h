@@ -22,10 +22,24 @@
 #define UPLINK_MAX_CERT_BYTES (8u << 20)
 #define UPLINK_LEVELS	       5
 
-/* A province's codes for the five named levels (section 6). */
+/* Fields of an evaluation body that a province's interface may require (section 6). */
+enum uplink_required {
+	UPLINK_REQ_CASE_NO = 1u << 0,
+	UPLINK_REQ_IMPL_CODE = 1u << 1,
+	UPLINK_REQ_PLATFORM_NO = 1u << 2,
+};
+
+/* A deployment's evaluation mapping (section 6): the province's codes for the five named levels
+ * and what else its interface wants. */
 struct uplink_scheme {
 	char name[32];
-	char codes[UPLINK_LEVELS][8]; /* very_satisfied … very_dissatisfied */
+	char codes[UPLINK_LEVELS][8];  /* very_satisfied … very_dissatisfied */
+	char channel[8];	       /* "": "5" */
+	char interface_version[16];    /* "": not sent */
+	char reasons_version[32];      /* "": not sent */
+	unsigned required;	       /* enum uplink_required bits */
+	int callback_days, rectify_days; /* for bad ratings; 0: not sent */
+	bool working_days;	       /* the deadlines count working days, else calendar days */
 };
 
 /* What a heartbeat reports (section 8). */
@@ -39,6 +53,9 @@ struct uplink_health {
 	int64_t free_mb; /* -1: unknown */
 };
 
+/* Bad ratings one heartbeat flags at most (section 8). */
+#define UPLINK_MAX_BAD 10
+
 struct uplink_beat {
 	const char *terminal_id;
 	const char *software_version;
@@ -47,12 +64,15 @@ struct uplink_beat {
 	int64_t uptime_s;
 	const struct uplink_health *health;
 	const struct queue_sync_stats *queue;
+	const struct queue_eval_row *bad; /* bad ratings to flag for a call back */
+	size_t n_bad;
 };
 
 /* Bodies. Each *ret is a NUL-terminated JSON text the caller frees with
  * uplink_body_free() (it may hold personal data, so it is zeroed first).
- * KERR_INVAL when a record cannot be expressed (an unknown level, a material
- * without its pages); KERR_NOMEM. */
+ * KERR_INVAL when a record cannot be expressed (an unknown level, a level
+ * without a code, a field the scheme requires missing, a material without its
+ * pages); KERR_NOMEM. */
 enum kerr uplink_body_case(const struct queue_case_rec *c, char **ret);
 enum kerr uplink_body_eval(const struct queue_eval_rec *e, const char *terminal_id,
 			   const struct uplink_scheme *scheme, char **ret);

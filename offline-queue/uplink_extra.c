@@ -16,8 +16,48 @@
  * section 8). */
 #define CLOCK_TRUST_MS 120000
 
+struct bad_list {
+	struct queue_eval_row rows[UPLINK_MAX_BAD];
+	size_t n;
+};
+
+static bool take_bad(void *ctx, const struct queue_eval_row *r)
+{
+	struct bad_list *l = ctx;
+
+	l->rows[l->n++] = *r;
+	return l->n < UPLINK_MAX_BAD;
+}
+
+static enum kerr bad_since(struct uplink *u, size_t limit, struct bad_list *l)
+{
+	struct queue_eval_filter f = {
+		.from_ms = u->bad_from_ms,
+		.to_ms = INT64_MAX,
+		.after_id = u->bad_after_id,
+		.bad_only = true,
+		.limit = limit,
+	};
+
+	l->n = 0;
+	return queue_eval_each(u->q, &f, take_bad, l);
+}
+
+bool uplink_bad_waiting(struct uplink *u)
+{
+	struct bad_list *l = malloc(sizeof(*l));
+	bool any;
+
+	if (!l)
+		return false;
+	any = bad_since(u, 1, l) == KERR_OK && l->n > 0;
+	free(l);
+	return any;
+}
+
 enum uplink_outcome uplink_send_beat(struct uplink *u)
 {
+	struct bad_list *bad;
 	struct queue_sync_stats qs;
 	struct uplink_health health;
 	struct uplink_beat_reply rep;
@@ -32,6 +72,12 @@ enum uplink_outcome uplink_send_beat(struct uplink *u)
 
 	if (queue_sync_stats(u->q, &qs) != KERR_OK)
 		return OUT_STORE;
+	bad = malloc(sizeof(*bad));
+	if (!bad)
+		return OUT_RETRY;
+	/* Not flagging is better than no heartbeat: a store error leaves them for the next. */
+	if (bad_since(u, UPLINK_MAX_BAD, bad) != KERR_OK)
+		bad->n = 0;
 	pthread_mutex_lock(&u->mu);
 	health = u->health;
 	pthread_mutex_unlock(&u->mu);
@@ -43,9 +89,18 @@ enum uplink_outcome uplink_send_beat(struct uplink *u)
 		.uptime_s = (clock_now_ms(u->clk) - u->start_ms) / 1000,
 		.health = &health,
 		.queue = &qs,
+		.bad = bad->rows,
+		.n_bad = bad->n,
 	};
-	if (uplink_body_beat(&b, &body) != KERR_OK)
+	if (uplink_body_beat(&b, &body) != KERR_OK) {
+		free(bad);
 		return OUT_RETRY;
+	}
+	if (bad->n > 0)
+		u->sent_bad_id = bad->rows[bad->n - 1].id;
+	else
+		u->sent_bad_id = u->bad_after_id;
+	free(bad);
 	/* A fresh key per beat: a beat is never repeated. */
 	snprintf(key, sizeof(key), "beat-%016llx%08llx", (unsigned long long)b.sent_ms,
 		 (unsigned long long)(u->rng++ & 0xffffffffu));
@@ -68,6 +123,7 @@ enum uplink_outcome uplink_send_beat(struct uplink *u)
 		pthread_mutex_unlock(&u->mu);
 		if (rep.heartbeat_s)
 			u->cfg.heartbeat_ms = rep.heartbeat_s * 1000;
+		u->bad_after_id = u->sent_bad_id;
 		if (rep.catalog_version[0] && strcmp(rep.catalog_version, u->catalog_version) != 0)
 			u->catalog_due_ms = clock_now_ms(u->clk);
 		return OUT_DONE;

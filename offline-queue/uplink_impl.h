@@ -41,6 +41,10 @@ struct uplink {
 	char catalog_version[72];
 	char why[256];		/* the last failure of an exchange, for the log and status */
 	int64_t retry_after_ms; /* from the last reply that had one */
+	/* Bad ratings up to this row id were flagged in an answered heartbeat; rated before
+	 * bad_from_ms they are too old to flag after a restart. */
+	int64_t bad_after_id, bad_from_ms;
+	int64_t sent_bad_id; /* bad_after_id once the heartbeat under way is answered */
 
 	/* Shared, under mu. */
 	pthread_mutex_t mu;
@@ -73,6 +77,11 @@ enum uplink_outcome uplink_outcome_of(struct uplink *u, enum kerr err,
 				      const struct uplink_response *r);
 
 /* uplink_extra.c: heartbeat, catalog and query exchanges. */
+/* A terminal that restarts flags again the bad ratings of this last period; the platform keeps
+ * one flag per ref. */
+#define UPLINK_BAD_WINDOW_MS (7LL * 24 * 3600 * 1000)
+/* Bad ratings not yet flagged in an answered heartbeat. */
+bool uplink_bad_waiting(struct uplink *u);
 enum uplink_outcome uplink_send_beat(struct uplink *u);
 enum uplink_outcome uplink_fetch_catalog(struct uplink *u);
 void uplink_run_query(struct uplink *u);

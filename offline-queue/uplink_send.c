@@ -330,7 +330,9 @@ enum uplink_outcome uplink_send_eval(struct uplink *u, const struct queue_sync_i
 	err = uplink_body_eval(e, u->terminal_id, &u->cfg.scheme, &body);
 	queue_eval_rec_free(e);
 	if (err) {
-		why(u, "evaluation %lld cannot be expressed (level codes configured?)",
+		why(u,
+		    "evaluation %lld cannot be expressed (level codes configured? a field the "
+		    "province requires missing?)",
 		    (long long)it->ref_id);
 		return err == KERR_NOMEM ? OUT_RETRY : OUT_REJECT;
 	}

@@ -407,6 +407,86 @@ static void test_bad_rating_needs_reason(void **state)
 	sqlite3_close(db);
 }
 
+/* The evaluation keypad and the screen: whichever reaches the journey first counts, the other
+ * follows it. "&" keeps a key queued while the touch of the next line is handled, as when both come
+ * at the same moment. */
+static void test_keypad_and_screen_race(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char path[256];
+	const char *want[] = { "dissatisfied", "satisfied", "satisfied", "basic" };
+	int n = 0;
+
+	write_conf(f, NULL);
+	begin(f);
+	/* The screen first, a key of the opposite opinion on its way: the screen's bad rating counts. */
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	line(f, "expect PRINT");
+	line(f, "wait 2000");
+	line(f, "expect EVAL");
+	line(f, "& dev keypad press 0");
+	line(f, "tap level.3");
+	line(f, "expect REASONS");
+	line(f, "tap reason.0");
+	line(f, "tap footer.next");
+	line(f, "expect THANKS");
+	line(f, "tap footer.next");
+	/* The screen's good rating first, a key on its way: stored once, as the screen said. */
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	line(f, "expect PRINT");
+	line(f, "wait 2000");
+	line(f, "& dev keypad press 4");
+	line(f, "tap level.1");
+	line(f, "expect THANKS");
+	line(f, "tap footer.next");
+	/* Two keys at once: the first counts. */
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	line(f, "expect PRINT");
+	line(f, "wait 2000");
+	line(f, "& dev keypad press 1");
+	line(f, "dev keypad press 3");
+	line(f, "expect THANKS");
+	line(f, "tap footer.next");
+	/* The keypad first: the screen follows (the reasons of the key's level), and a key pressed
+	 * there is not asked for; back on the rating screen the keypad answers again. */
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	line(f, "expect PRINT");
+	line(f, "wait 2000");
+	line(f, "dev keypad press 4");
+	line(f, "expect REASONS");
+	line(f, "expect-text 非常不满意");
+	line(f, "dev keypad press 0");
+	line(f, "expect REASONS");
+	line(f, "tap footer.back");
+	line(f, "expect EVAL");
+	line(f, "dev keypad press 2");
+	line(f, "expect THANKS");
+	assert_int_equal(run(f), 0);
+	snprintf(path, sizeof(path), "%s/kiosk.db", f->data);
+	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT level FROM evaluations ORDER BY id", -1, &st, NULL),
+			 SQLITE_OK);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		assert_true(n < 4);
+		assert_string_equal((const char *)sqlite3_column_text(st, 0), want[n]);
+		n++;
+	}
+	assert_int_equal(n, 4);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
 static void test_idle_wipes_the_session(void **state)
 {
 	struct fixture *f = *state;
@@ -543,6 +623,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scanner_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_paper_out_keeps_the_case, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_rating_needs_reason, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_keypad_and_screen_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_wipes_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_catalog_and_data_folder, setup, teardown),

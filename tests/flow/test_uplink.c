@@ -414,6 +414,67 @@ static void test_tls_wrong_ca_delivers_nothing(void **state)
 	plat_proc_cleanup(&p);
 }
 
+/* Each sample province's mapping gives that province's exact codes at the platform, the reasons
+ * shown are the province's, and the bad rating is flagged in a heartbeat for the call back. */
+static void province(struct fixture *f, const char *file, const char *reason_label,
+		     const char *code, const char *scheme, const char *reason, const char *days)
+{
+	struct plat_proc p = {0};
+	char extra[512];
+	json_t *s, *e, *body, *flag;
+
+	plat_proc_start(&p, 0, false);
+	snprintf(extra, sizeof(extra), "eval.mapping = %s/assets/eval/%s\n", SRCDIR, file);
+	conf_for(f, &p, extra);
+	begin(f);
+	{
+		const struct catalog_item *it = item_where(f, has_scan);
+
+		to_form(f, it, "resident");
+		scan_materials(f, it, all);
+	}
+	line(f, "tap footer.next");
+	finish_with_rating(f, 3);
+	line(f, "expect REASONS");
+	line(f, "expect-text %s", reason_label);
+	line(f, "tap reason.0");
+	line(f, "tap footer.next");
+	line(f, "expect THANKS");
+	line(f, "sync 60");
+	assert_int_equal(run(f), 0);
+	expect_exactly_once(f, &p);
+	s = plat_proc_state(&p);
+	e = json_array_get(json_object_get(s, "evaluations"), 0);
+	body = json_loads(json_string_value(json_object_get(e, "body")), 0, NULL);
+	assert_non_null(body);
+	assert_string_equal(json_string_value(json_object_get(body, "level")), "dissatisfied");
+	assert_string_equal(json_string_value(json_object_get(body, "level_code")), code);
+	assert_string_equal(json_string_value(json_object_get(body, "level_scheme")), scheme);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(body, "reasons"), 0)),
+			    reason);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(body, "deadlines"),
+							      "days")),
+			    days);
+	flag = json_array_get(json_object_get(s, "bad_ratings"), 0);
+	assert_non_null(flag);
+	assert_int_equal(json_array_size(json_object_get(s, "bad_ratings")), 1);
+	assert_string_equal(json_string_value(json_object_get(flag, "level")), "dissatisfied");
+	assert_non_null(strstr(json_string_value(json_object_get(flag, "reasons")), reason));
+	json_decref(body);
+	json_decref(s);
+	plat_proc_cleanup(&p);
+}
+
+static void test_province_a(void **state)
+{
+	province(*state, "province-a.conf", "办事指南看不懂", "4", "gbt39046", "A01", "calendar");
+}
+
+static void test_province_b(void **state)
+{
+	province(*state, "province-b.conf", "等候时间过长", "2", "ascending", "B-101", "working");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -426,6 +487,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_slow, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_mid_upload, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_progress_query, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_province_a, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_province_b, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_with_client_certificate, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_wrong_ca_delivers_nothing, setup,
 						teardown),

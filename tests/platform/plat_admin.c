@@ -106,10 +106,12 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 	json_t *keys = rows(p, "SELECT terminal, key, method, path, status FROM idem ORDER BY rowid");
 	json_t *beats = rows(p, "SELECT COUNT(*) AS n FROM heartbeats");
 	json_t *certs = rows(p, "SELECT cert_id, title, length(pdf) AS size, sha256 FROM certificates ORDER BY id");
+	json_t *bad = rows(p, "SELECT terminal, ref, case_no, level, reasons, named, rated_ms"
+			      " FROM bad_ratings ORDER BY rowid");
 	json_t *c;
 	size_t i;
 
-	if (!cases || !evals || !keys || !beats || !certs)
+	if (!cases || !evals || !keys || !beats || !certs || !bad)
 		goto fail;
 	json_array_foreach(cases, i, c) {
 		json_t *mats = materials_of(p, json_integer_value(json_object_get(c, "id")));
@@ -120,10 +122,10 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 		json_object_del(c, "id");
 	}
 	plat_reply_json(reply, 200,
-			json_pack("{s:o, s:o, s:O, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "cases", cases, "evaluations", evals,
-				  "certificates", certs,
-				  "heartbeats", json_object_get(json_array_get(beats, 0), "n"), "idempotency_keys",
-				  keys, "faults", "slow_ms", (json_int_t)p->faults.slow_ms, "fail_500",
+			json_pack("{s:o, s:o, s:O, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "cases", cases, "evaluations",
+				  evals, "certificates", certs, "heartbeats", json_object_get(json_array_get(beats, 0), "n"),
+				  "idempotency_keys", keys, "bad_ratings", bad, "faults", "slow_ms", (json_int_t)p->faults.slow_ms,
+				  "fail_500",
 				  (json_int_t)p->faults.fail_500, "drop_mid_body", (json_int_t)p->faults.drop_mid_body,
 				  "lose_response", (json_int_t)p->faults.lose_response));
 	json_decref(beats);
@@ -134,6 +136,7 @@ fail:
 	json_decref(evals);
 	json_decref(keys);
 	json_decref(beats);
+	json_decref(bad);
 	plat_reply_error(reply, 500, "internal", NULL, "database error");
 }
 

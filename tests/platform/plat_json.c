@@ -456,6 +456,17 @@ bool plat_json_eval(json_t *root, const char *terminal, struct plat_json_err *er
 		return invalid(err, "evaluator", "only when named");
 	if (named && !identity(ev, "evaluator", err))
 		return false;
+	ev = json_object_get(root, "deadlines");
+	if (ev && (!json_is_object(ev) || !bad))
+		return invalid(err, "deadlines", "an object, only with a bad level");
+	if (ev && (!int_field(ev, "callback_days", "deadlines.callback_days", false, 1, 365, err) ||
+		   !int_field(ev, "rectify_days", "deadlines.rectify_days", false, 1, 365, err)))
+		return false;
+	if (ev && !one_of(plat_json_str(ev, "days"), (const char *const[]){ "calendar", "working", NULL }))
+		return invalid(err, "deadlines.days", "calendar or working");
+	if (!text_field(root, "interface_version", "interface_version", false, 1, 15, err) ||
+	    !text_field(root, "reasons_version", "reasons_version", false, 1, 31, err))
+		return false;
 	if (!int_field(root, "rated_ms", "rated_ms", true, 1, INT64_MAX, err))
 		return false;
 	if (!text_field(root, "rated_at", "rated_at", false, 1, 64, err))
@@ -482,6 +493,44 @@ bool plat_json_query(json_t *root, struct plat_json_err *err)
 	if (!plat_json_str(root, "id_type"))
 		return invalid(err, "id_type", "must be a string");
 	return text_field(root, "id_number", "id_number", true, 1, 32, err);
+}
+
+/* The heartbeat's flags of bad ratings (section 8): no personal data, so no identity or text. */
+static bool bad_ratings(json_t *arr, struct plat_json_err *err)
+{
+	json_t *b, *r;
+	size_t i, k;
+
+	if (!arr)
+		return true;
+	if (!json_is_array(arr) || json_array_size(arr) > 10)
+		return invalid(err, "bad_ratings", "an array of at most 10");
+	json_array_foreach(arr, i, b) {
+		int li;
+
+		if (!json_is_object(b))
+			return invalid(err, "bad_ratings", "must hold objects");
+		if (json_object_get(b, "evaluator") || json_object_get(b, "text"))
+			return invalid(err, "bad_ratings", "no identity or text in a heartbeat");
+		if (!text_field(b, "ref", "bad_ratings.ref", true, 1, 128, err) ||
+		    !text_field(b, "case_no", "bad_ratings.case_no", false, 1, 39, err) ||
+		    !text_field(b, "impl_code", "bad_ratings.impl_code", false, 1, 71, err) ||
+		    !int_field(b, "rated_ms", "bad_ratings.rated_ms", true, 1, INT64_MAX, err) ||
+		    !bool_field(b, "named", "bad_ratings.named", false, err))
+			return false;
+		li = level_index(plat_json_str(b, "level"));
+		if (li < 3)
+			return invalid(err, "bad_ratings.level", "dissatisfied or very_dissatisfied");
+		r = json_object_get(b, "reasons");
+		if (!json_is_array(r) || json_array_size(r) == 0)
+			return invalid(err, "bad_ratings.reasons", "at least one reason code");
+		json_array_foreach(r, k, b) {
+			if (!json_is_string(b) || text_len(json_string_value(b)) < 1 ||
+			    text_len(json_string_value(b)) > 64)
+				return invalid(err, "bad_ratings.reasons", "must hold reason codes");
+		}
+	}
+	return true;
 }
 
 bool plat_json_beat(json_t *root, const char *terminal, struct plat_json_err *err)
@@ -518,7 +567,9 @@ bool plat_json_beat(json_t *root, const char *terminal, struct plat_json_err *er
 		return false;
 	if (st && !json_is_object(st))
 		return invalid(err, "store", "must be an object");
-	return !st || int_field(st, "free_mb", "store.free_mb", false, 0, INT64_MAX, err);
+	if (st && !int_field(st, "free_mb", "store.free_mb", false, 0, INT64_MAX, err))
+		return false;
+	return bad_ratings(json_object_get(root, "bad_ratings"), err);
 }
 
 bool plat_json_status(json_t *root, struct plat_json_err *err)
