@@ -77,7 +77,10 @@ static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_
 		int64_t now = clock_now_ms(&k->clock);
 
 		uplink_get_status(k->uplink, &st);
-		if (!st.busy && st.next_due_ms > now && st.next_due_ms != INT64_MAX)
+		/* A resident's request is answered at once, not at a due time: the clock stays put, so the
+		 * screen's timers do not jump while it is out. */
+		if (!st.busy && st.next_due_ms > now && st.next_due_ms != INT64_MAX && !k->query_waiting &&
+		    !k->certs_waiting)
 			advance(k, st.next_due_ms - now);
 		uplink_kick(k->uplink);
 		round = uplink_wait_round(k->uplink, give_up - real_ms() > 0 ? give_up - real_ms() : 1);

@@ -107,7 +107,6 @@ static void test_print_a_certificate(void **state)
 	line(f, "tap cert.0");
 	line(f, "expect CERT_PRINT");
 	line(f, "sync");
-	line(f, "expect-text 正在打印");
 	line(f, "wait 2000");
 	line(f, "expect CERT_DONE");
 	line(f, "expect-text 请在A4出纸口取走您的证明");
