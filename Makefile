@@ -97,6 +97,11 @@ UMOCKDEV_TEST := $(O)/tests/unit/test_idcard_umockdev
 $(UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
 $(UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
 $(UMOCKDEV_TEST): tests/data/idcard_reader.umockdev
+# The receipt printer's USB backend under umockdev, the same way.
+RECEIPT_UMOCKDEV_TEST := $(O)/tests/unit/test_receipt_umockdev
+$(RECEIPT_UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
+$(RECEIPT_UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
+$(RECEIPT_UMOCKDEV_TEST): tests/data/receipt_printer.umockdev
 
 # Tool tests run kioskctl.
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
