@@ -77,8 +77,9 @@ static bool is_open(const struct receipt_usb *s)
 	return usb_bulk_protocol(s->pipe) >= 0;
 }
 
-/* Sets the status; DEV_EV_STATUS when anything a reader of the health cares about changed, paper
- * near end included (dev_set_status alone would not tell of that). */
+/* Sets the status; DEV_EV_STATUS when anything in it changed, paper near end and the words too
+ * (dev_set_status alone tells only of state and fault): the health report hears of a roll running
+ * low, and the first look for an absent printer is told like any other. */
 static void show(struct receipt_usb *s, enum kerr fault, bool near, const char *detail)
 {
 	struct dev_status *cur = &s->dev.status;
@@ -87,7 +88,8 @@ static void show(struct receipt_usb *s, enum kerr fault, bool near, const char *
 			       : s->phase != JOB_NONE  ? DEV_STATE_BUSY
 						       : DEV_STATE_READY;
 
-	if (cur->state == state && cur->fault == fault && cur->paper_near_end != near) {
+	if (cur->state == state && cur->fault == fault &&
+	    (cur->paper_near_end != near || strncmp(cur->detail, detail, sizeof(cur->detail) - 1))) {
 		cur->paper_near_end = near;
 		snprintf(cur->detail, sizeof(cur->detail), "%s", detail);
 		dev_post(&s->dev, DEV_EV_STATUS, fault, 0, NULL, NULL);

@@ -5,6 +5,7 @@
 
 static const struct kioskctl_group *const groups[] = {
 	&kioskctl_idcard,
+	&kioskctl_receipt,
 };
 
 static void usage(FILE *f)
