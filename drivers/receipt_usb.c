@@ -438,6 +438,7 @@ enum kerr receipt_usb_open(const struct dev_config *cfg, const struct dev_sink *
 			   struct clock *clock, struct dev **ret)
 {
 	struct usb_id ids[USB_IDS_MAX];
+	struct usb_port port;
 	struct receipt_usb *s;
 	uint8_t ep_in, ep_out;
 	size_t n = 0;
@@ -446,6 +447,8 @@ enum kerr receipt_usb_open(const struct dev_config *cfg, const struct dev_sink *
 	e = usb_ids_parse(cfg->usb_ids, ids, USB_IDS_MAX, &n);
 	if (e == KERR_OK)
 		e = usb_endpoints_parse(cfg->usb_endpoints, &ep_in, &ep_out);
+	if (e == KERR_OK)
+		e = usb_port_parse(cfg->usb_port, &port);
 	if (e != KERR_OK)
 		return KERR_INVAL;
 	s = calloc(1, sizeof(*s));
@@ -453,15 +456,13 @@ enum kerr receipt_usb_open(const struct dev_config *cfg, const struct dev_sink *
 		return KERR_NOMEM;
 	dev_init(&s->dev, &usb_ops.base, sink, clock);
 	e = usb_bulk_create(ids, n, ep_in, ep_out, &s->pipe);
-	if (e == KERR_OK) {
-		usb_bulk_want_class(s->pipe, PRINTER_CLASS, PRINTER_SUBCLASS);
-		e = usb_bulk_want_port(s->pipe, cfg->usb_port);
-	}
 	if (e != KERR_OK) {
 		usb_bulk_destroy(s->pipe);
 		free(s);
 		return e;
 	}
+	usb_bulk_want_class(s->pipe, PRINTER_CLASS, PRINTER_SUBCLASS);
+	usb_bulk_want_port(s->pipe, &port);
 	/* Not looked for yet: the first poll does, so opening never waits on the bus. */
 	s->dev.status.state = DEV_STATE_ABSENT;
 	s->dev.status.fault = KERR_NO_DEVICE;

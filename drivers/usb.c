@@ -17,8 +17,7 @@ struct usb_bulk {
 	size_t n_ids;
 	uint8_t want_in, want_out; /* from the configuration; 0: from the descriptors */
 	int want_cls, want_sub;	   /* interface class and subclass; -1: vendor-specific first */
-	uint8_t port[8];	   /* port path below the bus; n_port 0: any */
-	int n_port, bus;
+	struct usb_port port;
 	libusb_device_handle *h;
 	int iface, alt, protocol;
 	uint8_t ep_in, ep_out;
@@ -187,38 +186,44 @@ void usb_bulk_want_class(struct usb_bulk *u, uint8_t cls, uint8_t subclass)
 	u->want_sub = subclass;
 }
 
-enum kerr usb_bulk_want_port(struct usb_bulk *u, const char *s)
+void usb_bulk_want_port(struct usb_bulk *u, const struct usb_port *port)
 {
-	int bus = 0, n = 0;
-	uint8_t port[8];
+	u->port = *port;
+}
 
-	if (!s || !*s) {
-		u->n_port = 0;
-		return KERR_OK;
+/* A decimal number of 1..255 at *s, moving *s past it. */
+static bool port_number(const char **s, uint8_t *ret)
+{
+	int v = 0;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	for (; **s >= '0' && **s <= '9' && v < 1000; (*s)++)
+		v = v * 10 + (**s - '0');
+	if (v < 1 || v > 255)
+		return false;
+	*ret = (uint8_t)v;
+	return true;
+}
+
+enum kerr usb_port_parse(const char *s, struct usb_port *ret)
+{
+	struct usb_port p;
+
+	memset(&p, 0, sizeof(p));
+	if (s && *s) {
+		if (!port_number(&s, &p.bus) || *s != '-')
+			return KERR_INVAL;
+		do {
+			s++;
+			if (p.depth >= (int)sizeof(p.path) || !port_number(&s, &p.path[p.depth]))
+				return KERR_INVAL;
+			p.depth++;
+		} while (*s == '.');
+		if (*s)
+			return KERR_INVAL;
 	}
-	/* "1-1.4": digits, a dash, then dot-separated port numbers 1..255, at most 7 deep (USB's
-	 * limit). */
-	for (; *s >= '0' && *s <= '9' && bus < 1000; s++)
-		bus = bus * 10 + (*s - '0');
-	if (bus < 1 || bus > 255 || *s != '-')
-		return KERR_INVAL;
-	do {
-		int v = 0;
-
-		s++;
-		if (*s < '0' || *s > '9' || n >= 7)
-			return KERR_INVAL;
-		for (; *s >= '0' && *s <= '9' && v < 1000; s++)
-			v = v * 10 + (*s - '0');
-		if (v < 1 || v > 255)
-			return KERR_INVAL;
-		port[n++] = (uint8_t)v;
-	} while (*s == '.');
-	if (*s)
-		return KERR_INVAL;
-	u->bus = bus;
-	u->n_port = n;
-	memcpy(u->port, port, (size_t)n);
+	*ret = p;
 	return KERR_OK;
 }
 
@@ -238,12 +243,12 @@ static bool known(const struct usb_bulk *u, libusb_device *dev)
 		return false;
 	for (size_t i = 0; i < u->n_ids && !ok; i++)
 		ok = u->ids[i].vid == d.idVendor && u->ids[i].pid == d.idProduct;
-	if (ok && u->n_port > 0) {
-		uint8_t path[8];
+	if (ok && u->port.depth > 0) {
+		uint8_t path[sizeof(u->port.path)];
 		int n = libusb_get_port_numbers(dev, path, (int)sizeof(path));
 
-		ok = libusb_get_bus_number(dev) == u->bus && n == u->n_port &&
-		     memcmp(path, u->port, (size_t)n) == 0;
+		ok = libusb_get_bus_number(dev) == u->port.bus && n == u->port.depth &&
+		     memcmp(path, u->port.path, (size_t)n) == 0;
 	}
 	if (ok && u->want_cls >= 0) {
 		struct libusb_config_descriptor *cfg = NULL;

@@ -22,11 +22,22 @@ struct usb_id {
 	uint16_t vid, pid;
 };
 
+/* Where a device is plugged in: its bus and the port numbers from the root hub down. */
+struct usb_port {
+	uint8_t bus;
+	uint8_t path[7]; /* USB allows at most 7 tiers below the root */
+	int depth;	 /* 0: any port */
+};
+
 struct usb_bulk;
 
 /* Parses "VVVV:PPPP[,VVVV:PPPP]..." (hex) into ids, appending after *n. Empty s adds nothing.
  * Errors: KERR_INVAL (malformed), KERR_FULL (more than cap). */
 enum kerr usb_ids_parse(const char *s, struct usb_id *ids, size_t cap, size_t *n);
+/* Parses a port path as the kernel names it, "BUS-PORT[.PORT]..." ("1-1.4" is bus 1, root port 1,
+ * port 4 of the hub on it); empty s gives depth 0 (any port). Errors: KERR_INVAL (malformed, a
+ * number out of 1..255, deeper than 7). */
+enum kerr usb_port_parse(const char *s, struct usb_port *ret);
 /* Parses "IN,OUT" endpoint addresses in hex ("81,02"); empty s gives 0, 0 (from descriptors).
  * Errors: KERR_INVAL (malformed, or IN without bit 7 or OUT with it). */
 enum kerr usb_endpoints_parse(const char *s, uint8_t *ret_in, uint8_t *ret_out);
@@ -40,10 +51,8 @@ enum kerr usb_bulk_create(const struct usb_id *ids, size_t n, uint8_t ep_in, uin
  * when it has one, and of its alternate settings the first with both is preferred (a printer's
  * bidirectional protocol 2 over its one-way protocol 1). Call before the first open. */
 void usb_bulk_want_class(struct usb_bulk *u, uint8_t cls, uint8_t subclass);
-/* Only the device on this port path as the kernel names it: "BUS-PORT[.PORT]..." ("1-1.4" is bus
- * 1, root port 1, port 4 of the hub on it); empty s: any port. Call before the first open.
- * Errors: KERR_INVAL (malformed). */
-enum kerr usb_bulk_want_port(struct usb_bulk *u, const char *s);
+/* Only the device on this port (copied; depth 0: any). Call before the first open. */
+void usb_bulk_want_port(struct usb_bulk *u, const struct usb_port *port);
 /* Closes and frees (NULL-safe). */
 void usb_bulk_destroy(struct usb_bulk *u);
 /* Finds, opens and claims the device (no-op when open). Errors: KERR_NO_DEVICE (none attached),
