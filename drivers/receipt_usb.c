@@ -1,8 +1,8 @@
 /* Backend "usb" of the receipt printer: the receipt rendered to ESC/POS by the same encoder the
  * simulated printer reads, written to the bulk OUT endpoint of a USB printer-class interface, and
  * the printer's real-time status (DLE EOT 1..4) read back on bulk IN before, during and after every
- * job. Polled on the kiosk's clock like the ID-card reader's USB backend: every transfer is bounded,
- * reads never wait, and a printer unplugged is looked for again until it is back. */
+ * job. Polled on the kiosk's clock like the ID-card reader's USB backend: every transfer is
+ * bounded, reads never wait, and a printer unplugged is looked for again until it is back. */
 #include "common/log.h"
 #include "drivers/escpos.h"
 #include "drivers/receipt.h"
@@ -89,7 +89,8 @@ static void show(struct receipt_usb *s, enum kerr fault, bool near, const char *
 						       : DEV_STATE_READY;
 
 	if (cur->state == state && cur->fault == fault &&
-	    (cur->paper_near_end != near || strncmp(cur->detail, detail, sizeof(cur->detail) - 1))) {
+	    (cur->paper_near_end != near ||
+	     strncmp(cur->detail, detail, sizeof(cur->detail) - 1))) {
 		cur->paper_near_end = near;
 		snprintf(cur->detail, sizeof(cur->detail), "%s", detail);
 		dev_post(&s->dev, DEV_EV_STATUS, fault, 0, NULL, NULL);
@@ -290,7 +291,8 @@ static void send_step(struct receipt_usb *s, int64_t now)
 		/* Half a receipt may be out: the resident is told, and the printer watched. */
 		s->next_look = now + WATCH_MS;
 		job_end(s, e, false,
-			e == KERR_TIMEOUT ? "the printer takes no more data" : usb_bulk_error(s->pipe));
+			e == KERR_TIMEOUT ? "the printer takes no more data"
+					  : usb_bulk_error(s->pipe));
 		return;
 	}
 	if (s->sent == s->bytes.len) {

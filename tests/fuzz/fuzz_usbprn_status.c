@@ -7,7 +7,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct escpos_status st = { 0 };
+	struct escpos_status st = {0};
 	const char *detail = NULL;
 	enum kerr e = usbprn_port_status_decode(data, size, &st);
 

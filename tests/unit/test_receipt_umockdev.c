@@ -39,7 +39,7 @@
 #define EP_OUT		0x01
 #define EP_IN		0x82
 /* The same printer with only its one-way setting: configuration descriptor of 25 bytes. */
-#define ONE_WAY_DESCRIPTORS                                                                        \
+#define ONE_WAY_DESCRIPTORS                                                                    \
 	"12010002000000401604115000010102030109021900010100C032090400000107010100070501024000" \
 	"00"
 
@@ -443,11 +443,11 @@ static struct dev_status status(const struct rig *r)
 }
 
 /* Sets what the printer will say; the lock keeps the handler's thread out meanwhile. */
-#define PRINTER(r, stmt)                                                                           \
-	do {                                                                                       \
-		pthread_mutex_lock(&(r)->lock);                                                    \
-		stmt;                                                                              \
-		pthread_mutex_unlock(&(r)->lock);                                                  \
+#define PRINTER(r, stmt)                          \
+	do {                                      \
+		pthread_mutex_lock(&(r)->lock);   \
+		stmt;                             \
+		pthread_mutex_unlock(&(r)->lock); \
 	} while (0)
 
 static size_t captured(struct rig *r)
@@ -493,7 +493,7 @@ static void unplug(struct rig *r)
 
 static void open_printer(struct rig *r, const struct dev_config *cfg)
 {
-	struct dev_sink sink = { post, r };
+	struct dev_sink sink = {post, r};
 
 	assert_int_equal(receipt_open(cfg, &sink, &r->clock, &r->d), KERR_OK);
 	run(r, 200);
@@ -533,7 +533,7 @@ static struct rig *rig_create(const char *descriptors)
 static int setup(void **state)
 {
 	struct rig *r = rig_create(NULL);
-	struct dev_config cfg = { .backend = "usb" };
+	struct dev_config cfg = {.backend = "usb"};
 
 	open_printer(r, &cfg);
 	assert_int_equal(status(r).state, DEV_STATE_READY);
@@ -562,7 +562,7 @@ static int teardown(void **state)
 }
 
 static const struct receipt_material missing[] = {
-	{ "户口簿", "缺少，可容缺后补" },
+	{"户口簿", "缺少，可容缺后补"},
 };
 
 static const struct receipt_case sample = {
@@ -663,7 +663,7 @@ static void prints_what_the_layout_says(void **state)
 static void kernel_driver_lent_while_claimed(void **state)
 {
 	struct rig *r = *state;
-	struct dev_config cfg = { .backend = "usb" };
+	struct dev_config cfg = {.backend = "usb"};
 
 	PRINTER(r, {
 		assert_int_equal(r->detaches, 1);
@@ -715,9 +715,9 @@ static void faults_before_the_job_refuse_it(void **state)
 		const char *name;
 		enum kerr want;
 	} faults[] = {
-		{ "paper out", KERR_PAPER_OUT },
-		{ "cover open", KERR_COVER_OPEN },
-		{ "offline", KERR_IO },
+		{"paper out", KERR_PAPER_OUT},
+		{"cover open", KERR_COVER_OPEN},
+		{"offline", KERR_IO},
 	};
 
 	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
@@ -764,10 +764,10 @@ static void no_answer_and_malformed_answers(void **state)
 		enum answer answer;
 		enum kerr want;
 	} cases[] = {
-		{ ANSWER_NONE, KERR_TIMEOUT },
-		{ ANSWER_EMPTY, KERR_TIMEOUT },
-		{ ANSWER_GARBLE, KERR_PROTO },
-		{ ANSWER_DOUBLE, KERR_PROTO },
+		{ANSWER_NONE, KERR_TIMEOUT},
+		{ANSWER_EMPTY, KERR_TIMEOUT},
+		{ANSWER_GARBLE, KERR_PROTO},
+		{ANSWER_DOUBLE, KERR_PROTO},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -863,19 +863,19 @@ static void selected_by_ids_and_port(void **state)
 		const char *ids, *port;
 		enum dev_state want;
 	} cases[] = {
-		{ "0416:5011", "", DEV_STATE_READY },
-		{ "04b8:0e15,0416:5011", "1-2", DEV_STATE_READY },
-		{ "04b8:0e15", "", DEV_STATE_ABSENT },
-		{ "", "1-3", DEV_STATE_ABSENT },
-		{ "", "2-2", DEV_STATE_ABSENT },
+		{"0416:5011", "", DEV_STATE_READY},
+		{"04b8:0e15,0416:5011", "1-2", DEV_STATE_READY},
+		{"04b8:0e15", "", DEV_STATE_ABSENT},
+		{"", "1-3", DEV_STATE_ABSENT},
+		{"", "2-2", DEV_STATE_ABSENT},
 	};
 	static const char *const bad[][2] = {
-		{ "0416", "" }, { "", "1" }, { "", "1-" }, { "", "x-1" }, { "", "1-2.0" },
-		{ "", "1-1.2.3.4.5.6.7.8" },
+		{"0416", ""}, {"", "1"},     {"", "1-"},
+		{"", "x-1"},  {"", "1-2.0"}, {"", "1-1.2.3.4.5.6.7.8"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct dev_config cfg = { .backend = "usb" };
+		struct dev_config cfg = {.backend = "usb"};
 
 		dev_destroy(r->d);
 		r->d = NULL;
@@ -886,8 +886,8 @@ static void selected_by_ids_and_port(void **state)
 		drop_events(r);
 	}
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		struct dev_config cfg = { .backend = "usb" };
-		struct dev_sink sink = { post, r };
+		struct dev_config cfg = {.backend = "usb"};
+		struct dev_sink sink = {post, r};
 		struct dev *d = NULL;
 
 		snprintf(cfg.usb_ids, sizeof(cfg.usb_ids), "%s", bad[i][0]);
@@ -901,7 +901,7 @@ static void selected_by_ids_and_port(void **state)
 static void one_way_printer(void **state)
 {
 	struct rig *r = rig_create(ONE_WAY_DESCRIPTORS);
-	struct dev_config cfg = { .backend = "usb" };
+	struct dev_config cfg = {.backend = "usb"};
 
 	(void)state;
 	open_printer(r, &cfg);

@@ -45,7 +45,7 @@ static void port_status_bits(void **state)
 
 static void port_status_wrong_length(void **state)
 {
-	static const uint8_t two[2] = { 0x18, 0x18 };
+	static const uint8_t two[2] = {0x18, 0x18};
 	struct escpos_status st, before;
 
 	(void)state;

@@ -11,10 +11,10 @@
 
 /* What the device told us; filled by the sink (same thread: the backends are polled). */
 struct outcome {
-	bool told;	/* a status event came */
-	bool done;	/* the job ended */
-	int job;	/* the job waited for */
-	enum kerr err;	/* how it ended */
+	bool told;     /* a status event came */
+	bool done;     /* the job ended */
+	int job;       /* the job waited for */
+	enum kerr err; /* how it ended */
 	struct dev_status status;
 };
 
@@ -178,9 +178,9 @@ static int unusable(const struct dev_status *st)
 
 static int cmd_status(int argc, char **argv)
 {
-	struct opts o = { .timeout_s = 5 };
-	struct outcome out = { 0 };
-	struct dev_sink sink = { post, &out };
+	struct opts o = {.timeout_s = 5};
+	struct outcome out = {0};
+	struct dev_sink sink = {post, &out};
 	struct config *cfg = NULL;
 	struct clock clock;
 	struct dev *d = NULL;
@@ -222,7 +222,8 @@ static enum kerr test_slip(struct receipt_build *b, const struct config *cfg)
 	receipt_build_add(b, RECEIPT_TEXT, RECEIPT_LEFT, false, 1, "%s", cfg->hall);
 	receipt_build_add(b, RECEIPT_TEXT, RECEIPT_LEFT, false, 1,
 			  "时间 time: %04d-%02d-%02d %02d:%02d:%02d", y, mo, dd, h, mi, s);
-	receipt_build_add(b, RECEIPT_TEXT, RECEIPT_LEFT, true, 1, "中文：政务服务 7x24 自助服务终端");
+	receipt_build_add(b, RECEIPT_TEXT, RECEIPT_LEFT, true, 1,
+			  "中文：政务服务 7x24 自助服务终端");
 	receipt_build_add(b, RECEIPT_TEXT, RECEIPT_LEFT, false, 1,
 			  "0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz");
 	receipt_build_add(b, RECEIPT_TEXT, RECEIPT_RIGHT, false, 1, "右对齐 right");
@@ -233,9 +234,9 @@ static enum kerr test_slip(struct receipt_build *b, const struct config *cfg)
 
 static int cmd_test(int argc, char **argv)
 {
-	struct opts o = { .timeout_s = 60 };
-	struct outcome out = { 0 };
-	struct dev_sink sink = { post, &out };
+	struct opts o = {.timeout_s = 60};
+	struct outcome out = {0};
+	struct dev_sink sink = {post, &out};
 	struct config *cfg = NULL;
 	struct receipt_build *b = NULL;
 	struct receipt_doc doc;
@@ -301,12 +302,12 @@ static const struct {
 	int (*run)(int argc, char **argv);
 	const char *usage;
 } cmds[] = {
-	{ "status", cmd_status,
-	  "status [--config FILE] [--set KEY=VALUE]... [--timeout SECONDS]\n"
-	  "        the configured printer's state: ready, paper near end, or what is wrong" },
-	{ "test", cmd_test,
-	  "test [--config FILE] [--set KEY=VALUE]... [--timeout SECONDS]\n"
-	  "        print a test slip (Chinese text, sizes, QR code, cut) and wait until it is out" },
+	{"status", cmd_status,
+	 "status [--config FILE] [--set KEY=VALUE]... [--timeout SECONDS]\n"
+	 "        the configured printer's state: ready, paper near end, or what is wrong"},
+	{"test", cmd_test,
+	 "test [--config FILE] [--set KEY=VALUE]... [--timeout SECONDS]\n"
+	 "        print a test slip (Chinese text, sizes, QR code, cut) and wait until it is out"},
 };
 
 static void usage(FILE *f)
