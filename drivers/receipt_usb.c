@@ -402,7 +402,9 @@ static enum kerr usb_print(struct dev *d, const struct receipt_doc *doc, int *re
 	/* A reading under way is taken as the one before the job: it is being read now. */
 	if (!s->ask.on)
 		ask_start(s, now);
-	show(s, KERR_OK, s->dev.status.paper_near_end, "checking the printer");
+	/* A printer known to be in fault stays so until the reading says otherwise. */
+	if (s->dev.status.state != DEV_STATE_FAULT)
+		show(s, KERR_OK, s->dev.status.paper_near_end, "checking the printer");
 	*ret_job = s->job;
 	return KERR_OK;
 }
