@@ -101,6 +101,11 @@ KEYPAD_UMOCKDEV_TEST := $(O)/tests/unit/test_keypad_umockdev
 $(KEYPAD_UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
 $(KEYPAD_UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
 $(KEYPAD_UMOCKDEV_TEST): tests/data/keypad_hid.umockdev tests/data/keypad_hid.reports
+# The receipt printer's USB backend under umockdev, the same way.
+RECEIPT_UMOCKDEV_TEST := $(O)/tests/unit/test_receipt_umockdev
+$(RECEIPT_UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
+$(RECEIPT_UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
+$(RECEIPT_UMOCKDEV_TEST): tests/data/receipt_printer.umockdev
 
 # Tool tests run kioskctl.
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)

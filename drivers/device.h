@@ -70,6 +70,7 @@ struct dev_config {
 	int baud;          /* serial backends: line speed, 8N1 */
 	char usb_ids[128]; /* USB backends: more "VVVV:PPPP" pairs, comma separated, after the built-in table */
 	char usb_endpoints[16]; /* USB backends: "IN,OUT" addresses in hex overriding the descriptors */
+	char usb_port[32]; /* USB backends: only the device on this port path ("1-1.4"); empty: any */
 	char lib[256];     /* a vendor library loaded at run time (idcard: the photo decoder); empty: none */
 	char map[160];     /* keypad: which report bytes or serial codes mean which level; empty: default */
 	int debounce_ms;   /* keypad: the same key again within this is contact bounce */

@@ -397,6 +397,33 @@ enum kerr escpos_status_decode(int n, uint8_t b, struct escpos_status *st)
 	return KERR_OK;
 }
 
+enum kerr escpos_status_fault(const struct escpos_status *st, const char **ret_detail)
+{
+	if (st->cover_open) {
+		*ret_detail = "cover open";
+		return KERR_COVER_OPEN;
+	}
+	if (st->paper_end || st->paper_stop) {
+		*ret_detail = "paper out";
+		return KERR_PAPER_OUT;
+	}
+	if (st->cutter_error || st->unrecoverable) {
+		*ret_detail = "cutter or mechanism error";
+		return KERR_JAMMED;
+	}
+	if (st->error || st->auto_recoverable) {
+		/* Head too hot, voltage out of range: printing waits until it passes. */
+		*ret_detail = "printer error";
+		return KERR_IO;
+	}
+	if (st->offline) {
+		*ret_detail = "offline";
+		return KERR_IO;
+	}
+	*ret_detail = st->paper_near_end ? "paper near end" : "ready";
+	return KERR_OK;
+}
+
 enum kerr escpos_status_encode(int n, const struct escpos_status *st, uint8_t *ret)
 {
 	uint8_t b = STATUS_FIXED;

@@ -66,6 +66,10 @@ struct escpos_status {
 /* Decodes the reply byte to 10 04 n into *st. Errors: KERR_INVAL (n not 1..4), KERR_PROTO (bit 1 or
  * bit 4 not set: not a status byte); *st untouched on error. */
 enum kerr escpos_status_decode(int n, uint8_t b, struct escpos_status *st);
+/* The fault a status stands for, KERR_OK when the printer can print (paper near end still can):
+ * KERR_COVER_OPEN, KERR_PAPER_OUT, KERR_JAMMED (cutter or mechanism), KERR_IO (another error, or
+ * offline for another reason). *ret_detail names it in a few words ("paper out", "paper near end", "ready"). */
+enum kerr escpos_status_fault(const struct escpos_status *st, const char **ret_detail);
 /* The byte a printer in state st answers to 10 04 n (the simulator's side). Errors: KERR_INVAL. */
 enum kerr escpos_status_encode(int n, const struct escpos_status *st, uint8_t *ret);
 

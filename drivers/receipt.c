@@ -2,6 +2,7 @@
  * to it. */
 #include "drivers/receipt.h"
 
+#include "drivers/receipt_backend.h"
 #include "drivers/sim.h"
 
 #include <assert.h>
@@ -13,6 +14,7 @@ static const struct {
 			  struct clock *clock, struct dev **ret);
 } backends[] = {
 	{ "sim", receipt_sim_open },
+	{ "usb", receipt_usb_open },
 };
 
 enum kerr receipt_open(const struct dev_config *cfg, const struct dev_sink *sink,

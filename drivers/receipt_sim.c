@@ -85,29 +85,6 @@ static enum kerr query(const struct receipt_sim *s, struct escpos_status *ret)
 	return e;
 }
 
-/* The fault a status stands for, KERR_OK when the printer can print. */
-static enum kerr fault_of(const struct escpos_status *st, const char **detail)
-{
-	if (st->cover_open) {
-		*detail = "cover open";
-		return KERR_COVER_OPEN;
-	}
-	if (st->paper_end || st->paper_stop) {
-		*detail = "paper out";
-		return KERR_PAPER_OUT;
-	}
-	if (st->cutter_error || st->unrecoverable) {
-		*detail = "cutter or mechanism error";
-		return KERR_JAMMED;
-	}
-	if (st->offline) {
-		*detail = "offline";
-		return KERR_IO;
-	}
-	*detail = st->paper_near_end ? "paper near end" : "ready";
-	return KERR_OK;
-}
-
 static enum kerr check(const struct receipt_sim *s, bool *near_end, const char **detail)
 {
 	struct escpos_status st;
@@ -119,7 +96,7 @@ static enum kerr check(const struct receipt_sim *s, bool *near_end, const char *
 		return e;
 	}
 	*near_end = st.paper_near_end && !st.paper_end;
-	return fault_of(&st, detail);
+	return escpos_status_fault(&st, detail);
 }
 
 /* Brings the device status in line with the printer's; DEV_EV_STATUS when anything changed. */

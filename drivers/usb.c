@@ -18,8 +18,10 @@ struct usb_bulk {
 	uint8_t want_in, want_out; /* from the configuration; 0: from the descriptors */
 	bool hid;		   /* an interrupt IN endpoint of a HID interface, no OUT */
 	int in_len;		   /* bytes asked of each IN transfer */
+	int want_cls, want_sub;	   /* interface class and subclass; -1: vendor-specific first */
+	struct usb_port port;
 	libusb_device_handle *h;
-	int iface;
+	int iface, alt, protocol;
 	uint8_t ep_in, ep_out;
 	struct libusb_transfer *in; /* always submitted while open */
 	bool in_busy;		    /* in is submitted and not yet completed or cancelled */
@@ -143,6 +145,8 @@ static enum kerr create(const struct usb_id *ids, size_t n, uint8_t ep_in, uint8
 	u->n_ids = n;
 	u->want_in = ep_in;
 	u->want_out = ep_out;
+	u->want_cls = -1;
+	u->want_sub = -1;
 	u->iface = -1;
 	rc = libusb_init(&u->ctx);
 	if (rc == 0) {
@@ -180,12 +184,88 @@ void usb_bulk_destroy(struct usb_bulk *u)
 	free(u);
 }
 
-static bool known(const struct usb_bulk *u, const struct libusb_device_descriptor *d)
+void usb_bulk_want_class(struct usb_bulk *u, uint8_t cls, uint8_t subclass)
 {
-	for (size_t i = 0; i < u->n_ids; i++)
-		if (u->ids[i].vid == d->idVendor && u->ids[i].pid == d->idProduct)
-			return true;
-	return false;
+	u->want_cls = cls;
+	u->want_sub = subclass;
+}
+
+void usb_bulk_want_port(struct usb_bulk *u, const struct usb_port *port)
+{
+	u->port = *port;
+}
+
+/* A decimal number of 1..255 at *s, moving *s past it. */
+static bool port_number(const char **s, uint8_t *ret)
+{
+	int v = 0;
+
+	if (**s < '0' || **s > '9')
+		return false;
+	for (; **s >= '0' && **s <= '9' && v < 1000; (*s)++)
+		v = v * 10 + (**s - '0');
+	if (v < 1 || v > 255)
+		return false;
+	*ret = (uint8_t)v;
+	return true;
+}
+
+enum kerr usb_port_parse(const char *s, struct usb_port *ret)
+{
+	struct usb_port p;
+
+	memset(&p, 0, sizeof(p));
+	if (s && *s) {
+		if (!port_number(&s, &p.bus) || *s != '-')
+			return KERR_INVAL;
+		do {
+			s++;
+			if (p.depth >= (int)sizeof(p.path) || !port_number(&s, &p.path[p.depth]))
+				return KERR_INVAL;
+			p.depth++;
+		} while (*s == '.');
+		if (*s)
+			return KERR_INVAL;
+	}
+	*ret = p;
+	return KERR_OK;
+}
+
+static bool class_match(const struct usb_bulk *u, const struct libusb_interface_descriptor *alt)
+{
+	return alt->bInterfaceClass == u->want_cls && alt->bInterfaceSubClass == u->want_sub;
+}
+
+/* Whether dev is one this pipe is for: its VID:PID in the table (any, for a class pipe with an
+ * empty table), on the wanted port, with an interface of the wanted class. */
+static bool known(const struct usb_bulk *u, libusb_device *dev)
+{
+	struct libusb_device_descriptor d;
+	bool ok = u->n_ids == 0 && u->want_cls >= 0;
+
+	if (libusb_get_device_descriptor(dev, &d) != 0)
+		return false;
+	for (size_t i = 0; i < u->n_ids && !ok; i++)
+		ok = u->ids[i].vid == d.idVendor && u->ids[i].pid == d.idProduct;
+	if (ok && u->port.depth > 0) {
+		uint8_t path[sizeof(u->port.path)];
+		int n = libusb_get_port_numbers(dev, path, (int)sizeof(path));
+
+		ok = libusb_get_bus_number(dev) == u->port.bus && n == u->port.depth &&
+		     memcmp(path, u->port.path, (size_t)n) == 0;
+	}
+	if (ok && u->want_cls >= 0) {
+		struct libusb_config_descriptor *cfg = NULL;
+
+		ok = false;
+		if (libusb_get_active_config_descriptor(dev, &cfg) != 0)
+			return false;
+		for (int i = 0; i < cfg->bNumInterfaces && !ok; i++)
+			for (int a = 0; a < cfg->interface[i].num_altsetting && !ok; a++)
+				ok = class_match(u, &cfg->interface[i].altsetting[a]);
+		libusb_free_config_descriptor(cfg);
+	}
+	return ok;
 }
 
 /* Called by libusb from within its event handling, so it only takes note. */
@@ -193,13 +273,11 @@ static int LIBUSB_CALL on_plug(libusb_context *ctx, libusb_device *dev, libusb_h
 			       void *data)
 {
 	struct usb_bulk *u = data;
-	struct libusb_device_descriptor d;
 
 	(void)ctx;
 	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT && u->h && libusb_get_device(u->h) == dev)
 		u->left = true;
-	else if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED && !u->h &&
-		 libusb_get_device_descriptor(dev, &d) == 0 && known(u, &d))
+	else if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED && !u->h && known(u, dev))
 		u->arrived = true;
 	return 0;
 }
@@ -246,10 +324,59 @@ static bool pick_hid(struct usb_bulk *u, const struct libusb_config_descriptor *
 	return false;
 }
 
+/* The bulk endpoints of one alternate setting, the configured ones when given. */
+static void bulk_pair(const struct usb_bulk *u, const struct libusb_interface_descriptor *alt,
+		      uint8_t *in, uint8_t *out)
+{
+	*in = 0;
+	*out = 0;
+	for (int k = 0; k < alt->bNumEndpoints; k++) {
+		const struct libusb_endpoint_descriptor *ep = &alt->endpoint[k];
+		uint8_t a = ep->bEndpointAddress;
+
+		if ((ep->bmAttributes & 3) != LIBUSB_TRANSFER_TYPE_BULK)
+			continue;
+		if ((a & 0x80) && !*in && (!u->want_in || a == u->want_in))
+			*in = a;
+		if (!(a & 0x80) && !*out && (!u->want_out || a == u->want_out))
+			*out = a;
+	}
+}
+
+/* A class pipe: the first setting of the class with a bulk OUT, one with a bulk IN as well
+ * preferred (status can then be read back). */
+static bool pick_class(struct usb_bulk *u, const struct libusb_config_descriptor *cfg)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < cfg->bNumInterfaces; i++) {
+			for (int a = 0; a < cfg->interface[i].num_altsetting; a++) {
+				const struct libusb_interface_descriptor *alt =
+					&cfg->interface[i].altsetting[a];
+				uint8_t in, out;
+
+				if (!class_match(u, alt))
+					continue;
+				bulk_pair(u, alt, &in, &out);
+				if (!out || (pass == 0 && !in))
+					continue;
+				u->iface = alt->bInterfaceNumber;
+				u->alt = alt->bAlternateSetting;
+				u->protocol = alt->bInterfaceProtocol;
+				u->ep_in = in;
+				u->ep_out = out;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* The interface with a bulk IN and OUT pair: the configured endpoints, else the first pair,
  * vendor-specific interfaces first. */
 static bool pick_endpoints(struct usb_bulk *u, const struct libusb_config_descriptor *cfg)
 {
+	if (u->want_cls >= 0)
+		return pick_class(u, cfg);
 	for (int pass = 0; pass < 2; pass++) {
 		for (int i = 0; i < cfg->bNumInterfaces; i++) {
 			const struct libusb_interface_descriptor *alt;
@@ -260,19 +387,11 @@ static bool pick_endpoints(struct usb_bulk *u, const struct libusb_config_descri
 			alt = &cfg->interface[i].altsetting[0];
 			if (pass == 0 && alt->bInterfaceClass != LIBUSB_CLASS_VENDOR_SPEC)
 				continue;
-			for (int k = 0; k < alt->bNumEndpoints; k++) {
-				const struct libusb_endpoint_descriptor *ep = &alt->endpoint[k];
-				uint8_t a = ep->bEndpointAddress;
-
-				if ((ep->bmAttributes & 3) != LIBUSB_TRANSFER_TYPE_BULK)
-					continue;
-				if ((a & 0x80) && !in && (!u->want_in || a == u->want_in))
-					in = a;
-				if (!(a & 0x80) && !out && (!u->want_out || a == u->want_out))
-					out = a;
-			}
+			bulk_pair(u, alt, &in, &out);
 			if (in && out) {
 				u->iface = alt->bInterfaceNumber;
+				u->alt = 0;
+				u->protocol = alt->bInterfaceProtocol;
 				u->ep_in = in;
 				u->ep_out = out;
 				return true;
@@ -329,12 +448,20 @@ static int open_device(struct usb_bulk *u, libusb_device *dev)
 	rc = libusb_open(dev, &u->h);
 	if (rc != 0)
 		return rc;
-	/* The kernel may have bound a generic driver (usbhid, cdc): lend the interface to us and
+	/* The kernel may have bound a driver (usbhid, cdc, usblp): lend the interface to us and
 	 * give it back on release. Not every platform can; claiming then tells. */
 	libusb_set_auto_detach_kernel_driver(u->h, 1);
 	rc = libusb_claim_interface(u->h, u->iface);
-	if (rc == 0)
+	if (rc == 0 && u->alt != 0) {
+		rc = libusb_set_interface_alt_setting(u->h, u->iface, u->alt);
+		if (rc != 0)
+			libusb_release_interface(u->h, u->iface);
+	}
+	if (rc == 0 && u->ep_in) {
 		rc = submit_in(u);
+		if (rc != 0)
+			libusb_release_interface(u->h, u->iface);
+	}
 	if (rc != 0) {
 		libusb_close(u->h);
 		u->h = NULL;
@@ -356,7 +483,7 @@ enum kerr usb_bulk_open(struct usb_bulk *u)
 	for (ssize_t i = 0; i < n; i++) {
 		struct libusb_device_descriptor d;
 
-		if (libusb_get_device_descriptor(list[i], &d) != 0 || !known(u, &d))
+		if (!known(u, list[i]) || libusb_get_device_descriptor(list[i], &d) != 0)
 			continue;
 		rc = open_device(u, list[i]);
 		if (rc == 0) {
@@ -369,7 +496,7 @@ enum kerr usb_bulk_open(struct usb_bulk *u)
 		return KERR_PROTO;
 	if (rc != 0) {
 		snprintf(u->error, sizeof(u->error), "usb: %s",
-			 rc == LIBUSB_ERROR_NO_DEVICE ? "no known device attached"
+			 rc == LIBUSB_ERROR_NO_DEVICE ? "no matching device attached"
 						      : libusb_strerror(rc));
 		return usb_kerr(rc);
 	}
@@ -403,6 +530,58 @@ void usb_bulk_close(struct usb_bulk *u)
 	}
 }
 
+enum kerr usb_bulk_write_some(struct usb_bulk *u, const uint8_t *buf, size_t n,
+			      unsigned timeout_ms, size_t *ret_done)
+{
+	int done = 0, rc;
+
+	*ret_done = 0;
+	if (!u->h)
+		return KERR_NO_DEVICE;
+	if (n > INT32_MAX)
+		n = INT32_MAX;
+	rc = libusb_bulk_transfer(u->h, u->ep_out, (unsigned char *)buf, (int)n, &done, timeout_ms);
+	*ret_done = done > 0 ? (size_t)done : 0;
+	if (rc == LIBUSB_ERROR_TIMEOUT) {
+		snprintf(u->error, sizeof(u->error), "usb write: the device took %zu of %zu bytes",
+			 *ret_done, n);
+		return KERR_TIMEOUT;
+	}
+	return rc == 0 ? KERR_OK : failed(u, "write", rc);
+}
+
+enum kerr usb_bulk_class_in(struct usb_bulk *u, uint8_t request, uint16_t value, uint8_t *buf,
+			    size_t n, unsigned timeout_ms, size_t *ret_n)
+{
+	int rc;
+
+	if (!u->h)
+		return KERR_NO_DEVICE;
+	rc = libusb_control_transfer(u->h,
+				     LIBUSB_ENDPOINT_IN | LIBUSB_REQUEST_TYPE_CLASS |
+					     LIBUSB_RECIPIENT_INTERFACE,
+				     request, value, (uint16_t)u->iface, buf,
+				     (uint16_t)(n > 0xffff ? 0xffff : n), timeout_ms);
+	if (rc == LIBUSB_ERROR_PIPE) {
+		snprintf(u->error, sizeof(u->error), "usb: request %u stalled", request);
+		return KERR_UNSUPPORTED;
+	}
+	if (rc < 0)
+		return failed(u, "control", rc);
+	*ret_n = (size_t)rc;
+	return KERR_OK;
+}
+
+int usb_bulk_protocol(const struct usb_bulk *u)
+{
+	return u->h ? u->protocol : -1;
+}
+
+bool usb_bulk_has_in(const struct usb_bulk *u)
+{
+	return u->h && u->ep_in;
+}
+
 enum kerr usb_bulk_write(struct usb_bulk *u, const uint8_t *buf, size_t n)
 {
 	int done = 0, rc;
@@ -425,7 +604,7 @@ enum kerr usb_bulk_read(struct usb_bulk *u, uint8_t *buf, size_t cap, size_t *re
 	int rc;
 
 	*ret_n = 0;
-	if (!u->h)
+	if (!u->h || !u->ep_in)
 		return KERR_OK;
 	if (!u->in_done) {
 		rc = libusb_handle_events_timeout_completed(u->ctx, &zero, NULL);

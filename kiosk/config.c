@@ -88,6 +88,9 @@ static const struct key keys[] = {
 	STR("idcard.photo_lib", dev[DEV_IDCARD].lib),
 	DEV("scanner", DEV_SCANNER),
 	DEV("receipt", DEV_RECEIPT),
+	STR("receipt.usb_ids", dev[DEV_RECEIPT].usb_ids),
+	STR("receipt.usb_port", dev[DEV_RECEIPT].usb_port),
+	STR("receipt.usb_endpoints", dev[DEV_RECEIPT].usb_endpoints),
 	DEV("docprint", DEV_DOCPRINT),
 	/* Backend ipp: the printer as an ipp:// URI, or a CUPS queue; both name docprint's path. */
 	STR("docprint.uri", dev[DEV_DOCPRINT].path),

@@ -385,6 +385,46 @@ static void read_failures(void **state)
 	has(f, "no card within 1 s");
 }
 
+/* kioskctl receipt: the simulated printer in-process prints a real test slip into a spool folder;
+ * a USB printer that is not there, or settings that are wrong, fail with their reason. */
+static void receipt_commands(void **state)
+{
+	struct fixture *f = *state;
+	char png[128];
+
+	assert_int_equal(ctl(f, "receipt"), 2);
+	assert_int_equal(ctl(f, "receipt frobnicate"), 2);
+	assert_int_equal(ctl(f, "receipt --help"), 0);
+	has(f, "test slip");
+	assert_int_equal(ctl(f, "receipt test --timeout 0"), 2);
+	assert_int_equal(ctl(f, "receipt status --nonsense"), 2);
+	assert_int_equal(ctl(f, "receipt status --config " SRCDIR "/assets/kiosk.conf"), 0);
+	has(f, "READY");
+	assert_int_equal(ctl(f,
+			     "receipt test --config " SRCDIR
+			     "/assets/kiosk.conf --set receipt.path=%s",
+			     f->dir),
+			 0);
+	has(f, "test slip printed (job 1)");
+	snprintf(png, sizeof(png), "%s/job-1.png", f->dir);
+	assert_int_equal(access(png, R_OK), 0);
+	/* No printer-class device with this VID:PID is attached to the machine running the tests. */
+	assert_int_equal(ctl(f, "receipt status --config " SRCDIR "/assets/kiosk.conf --set "
+				"receipt.backend=usb --set receipt.usb_ids=ffff:fffe --timeout 2"),
+			 1);
+	has(f, "ABSENT");
+	assert_int_equal(ctl(f, "receipt test --config " SRCDIR "/assets/kiosk.conf --set "
+				"receipt.backend=usb --set receipt.usb_ids=ffff:fffe --timeout 2"),
+			 1);
+	lacks(f, "printed");
+	assert_int_equal(ctl(f, "receipt test --config " SRCDIR "/assets/kiosk.conf --set "
+				"receipt.backend=usb --set receipt.usb_port=nowhere"),
+			 1);
+	has(f, "bad setting");
+	assert_int_equal(ctl(f, "receipt status --config %s/nothing.conf", f->dir), 1);
+	has(f, "configuration");
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -395,6 +435,7 @@ int main(void)
 		T(decodes_malformed_captures),
 		T(reads_from_simulated_reader),
 		T(read_failures),
+		T(receipt_commands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

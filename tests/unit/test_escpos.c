@@ -428,6 +428,36 @@ static void status_round_trip(void **state)
 	assert_int_equal(escpos_status_encode(0, &want, &b), KERR_INVAL);
 }
 
+/* Which fault a status stands for, the worst first: what the kiosk tells the resident. */
+static void status_faults(void **state)
+{
+	static const struct {
+		struct escpos_status st;
+		enum kerr want;
+		const char *detail;
+	} cases[] = {
+		{ { 0 }, KERR_OK, "ready" },
+		{ { .paper_near_end = true }, KERR_OK, "paper near end" },
+		{ { .paper_end = true, .paper_near_end = true, .offline = true }, KERR_PAPER_OUT,
+		  "paper out" },
+		{ { .paper_stop = true }, KERR_PAPER_OUT, "paper out" },
+		{ { .cover_open = true, .paper_end = true, .offline = true }, KERR_COVER_OPEN,
+		  "cover open" },
+		{ { .cutter_error = true, .error = true }, KERR_JAMMED, "cutter or mechanism error" },
+		{ { .unrecoverable = true }, KERR_JAMMED, "cutter or mechanism error" },
+		{ { .auto_recoverable = true, .error = true }, KERR_IO, "printer error" },
+		{ { .offline = true }, KERR_IO, "offline" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *detail = NULL;
+
+		assert_int_equal(escpos_status_fault(&cases[i].st, &detail), cases[i].want);
+		assert_string_equal(detail, cases[i].detail);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +476,7 @@ int main(void)
 		cmocka_unit_test(status_decoding),
 		cmocka_unit_test(status_rejects_non_status_bytes),
 		cmocka_unit_test(status_round_trip),
+		cmocka_unit_test(status_faults),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -60,6 +60,33 @@ static void endpoints(void **state)
 	assert_int_equal(usb_endpoints_parse("181,02", &in, &out), KERR_INVAL);
 }
 
+static void ports(void **state)
+{
+	static const char *const bad[] = { "1", "1-", "-1", "x-1", "1-0", "0-1", "256-1", "1-1.",
+					   "1-1..2", "1-1.2.3.4.5.6.7.8", "1-1 ", "1-99999" };
+	struct usb_port p;
+
+	(void)state;
+	assert_int_equal(usb_port_parse("", &p), KERR_OK);
+	assert_int_equal(p.depth, 0);
+	assert_int_equal(usb_port_parse("3-1.4", &p), KERR_OK);
+	assert_int_equal(p.bus, 3);
+	assert_int_equal(p.depth, 2);
+	assert_int_equal(p.path[0], 1);
+	assert_int_equal(p.path[1], 4);
+	assert_int_equal(usb_port_parse("255-1.2.3.4.5.6.255", &p), KERR_OK);
+	assert_int_equal(p.depth, 7);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct usb_port before;
+
+		memset(&p, 0x5a, sizeof(p));
+		before = p;
+		if (usb_port_parse(bad[i], &p) != KERR_INVAL)
+			fail_msg("\"%s\" parsed", bad[i]);
+		assert_memory_equal(&p, &before, sizeof(p));
+	}
+}
+
 static void bad_settings_refused(void **state)
 {
 	struct clock clock;
@@ -114,6 +141,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(ids),
 		cmocka_unit_test(endpoints),
+		cmocka_unit_test(ports),
 		cmocka_unit_test(bad_settings_refused),
 		cmocka_unit_test(absent_reader),
 	};

@@ -6,6 +6,7 @@
 static const struct kioskctl_group *const groups[] = {
 	&kioskctl_idcard,
 	&kioskctl_eval,
+	&kioskctl_receipt,
 };
 
 static void usage(FILE *f)
