@@ -41,6 +41,9 @@ struct config {
 	char eval_scheme[32];       /* the province's name for its level codes */
 	char eval_level_codes[64];  /* five codes, very satisfied first, comma separated */
 	bool a4_receipt;        /* also print the acceptance receipt on A4 when a case is stored */
+	char key_file[256];     /* the data key sealing personal data at rest; "": <data>/store.key */
+	char cipher[32];        /* aes-256-gcm | sm4-ctr-hmac-sm3 */
+	int retention_days;     /* personal data of a case the platform acknowledged is purged after this */
 };
 
 /* Defaults for every key. */

@@ -90,6 +90,7 @@ void sync_start(struct kiosk *k)
 		.cert_file = pc->cert[0] ? pc->cert : NULL,
 		.key_file = pc->key[0] ? pc->key : NULL,
 		.data_dir = k->opts.data_dir,
+		.store_key = k->store_key,
 		.terminal_id = k->cfg.terminal_id,
 		.software_version = KIOSK_VERSION,
 		.chunk_bytes = (size_t)pc->chunk_kb * 1024,
@@ -104,6 +105,8 @@ void sync_start(struct kiosk *k)
 		.ctx = k,
 		.seed = k->opts.script_path ? 20261123 : 0,
 	};
+	/* Checked when the configuration was read; the store would not be open otherwise. */
+	(void)queue_cipher_parse(k->cfg.cipher, &uc.store_cipher);
 	if (parse_scheme(&k->cfg, &uc.scheme) != KERR_OK) {
 		log_err("uplink: eval.level_codes must be five codes separated by commas; "
 			"evaluations stay queued");

@@ -150,8 +150,9 @@ enum kerr queue_open_msg(const char *dir, const char *terminal_prefix, uint64_t 
  * key in dir/store.key (created on first open), AES-256-GCM. */
 struct queue_options {
 	uint64_t reserve_bytes;
-	/* Borrowed; must outlive the handle. The kiosk loads store.key_file once and gives it to
-	 * every handle. NULL: the handle loads (or creates) dir/store.key itself. */
+	/* Borrowed for the open: the handle keeps only keys derived from it. The kiosk loads
+	 * store.key_file once and lends it to every handle. NULL: the handle loads (or creates)
+	 * dir/store.key itself. */
 	const struct queue_key *key;
 	/* What new values and scans are sealed with; values sealed with the other are still read.
 	 */
