@@ -1,6 +1,6 @@
-/* Benchmarks of personal data at rest: what sealing costs a case commit and a 300 KB scan, with each
- * cipher, against the same work in plaintext on the same disk. Medians of repeated runs; nothing is
- * asserted: numbers are for people. */
+/* Benchmarks of personal data at rest: what sealing costs a case commit and a 300 KB scan, with
+ * each cipher, against the same work in plaintext on the same disk. Medians of repeated runs;
+ * nothing is asserted: numbers are for people. */
 #include "offline-queue/queue.h"
 #include "offline-queue/queue_impl.h"
 
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define RUNS 41
+#define RUNS	   41
 #define SCAN_BYTES (300 * 1024)
 
 static double now_us(void)
@@ -66,9 +66,9 @@ static struct queue_case sample(void)
 /* The sealing a case commit does: its seven personal fields, each bound to its row. */
 static double seal_fields_us(struct queue_crypt *c)
 {
-	static const char *const fields[] = { "王小英", "11010519491231002X", "2", "19491231",
-					      "北京市东城区景山前街4号", "13812345678",
-					      "北京市东城区景山前街4号" };
+	static const char *const fields[] = {
+		"王小英",      "11010519491231002X",	 "2", "19491231", "北京市东城区景山前街4号",
+		"13812345678", "北京市东城区景山前街4号"};
 	unsigned char aad[64] = "kiosk-field/v1\0cases\0applicant_name\0\0\0\0\0\0\0\0\1", out[256];
 	double t[RUNS];
 	size_t n;
@@ -116,7 +116,8 @@ static void store_scans(struct queue *q, int dfd, const unsigned char *data, cha
 		snprintf(plain, sizeof(plain), "plain-%d.jpg", r);
 		fd = openat(dfd, "plain.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		if (fd < 0 || write(fd, data, SCAN_BYTES) != SCAN_BYTES || fsync(fd) != 0 ||
-		    close(fd) != 0 || renameat(dfd, "plain.tmp", dfd, plain) != 0 || fsync(dfd) != 0)
+		    close(fd) != 0 || renameat(dfd, "plain.tmp", dfd, plain) != 0 ||
+		    fsync(dfd) != 0)
 			fail("plain scan", NULL);
 		tp[r] = now_us() - t0;
 		if (queue_id_scan_name(q, names[r]) != KERR_OK)
@@ -169,7 +170,7 @@ static void read_back(struct queue *q, int dfd, const char *name, double *plain,
 
 static void bench_cipher(const char *dir, enum queue_cipher cipher, const unsigned char *scan)
 {
-	struct queue_options o = { .cipher = cipher };
+	struct queue_options o = {.cipher = cipher};
 	char path[512], why[QUEUE_ERRMSG_SIZE], (*names)[40] = calloc(RUNS, 40);
 	double fields, commit, plain, sealed, rp, rs;
 	struct queue *q = NULL;
@@ -186,13 +187,16 @@ static void bench_cipher(const char *dir, enum queue_cipher cipher, const unsign
 	store_scans(q, dfd, scan, names, &plain, &sealed);
 	read_back(q, dfd, names[0], &rp, &rs);
 	printf("%s:\n", queue_cipher_str(cipher));
-	printf("  case commit (WAL, synchronous=FULL, no scans): %.0f us; sealing its 7 fields %.1f us "
+	printf("  case commit (WAL, synchronous=FULL, no scans): %.0f us; sealing its 7 fields "
+	       "%.1f us "
 	       "(%.2f%% of the commit)\n",
 	       commit, fields, 100.0 * fields / commit);
-	printf("  300 KB scan stored (write, fsync, rename, fsync folder): plaintext %.0f us, sealed "
+	printf("  300 KB scan stored (write, fsync, rename, fsync folder): plaintext %.0f us, "
+	       "sealed "
 	       "%.0f us, ratio %.2f\n",
 	       plain, sealed, sealed / plain);
-	printf("  300 KB scan read back for upload: plaintext %.0f us, decrypted %.0f us, ratio %.2f\n",
+	printf("  300 KB scan read back for upload: plaintext %.0f us, decrypted %.0f us, ratio "
+	       "%.2f\n",
 	       rp, rs, rs / rp);
 	free(names);
 	queue_close(q);

@@ -13,15 +13,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALG_AES_GCM 0x01
+#define ALG_AES_GCM  0x01
 #define ALG_SM4_HMAC 0x02
 
 #define GCM_NONCE 12
-#define GCM_TAG 16
-#define SM4_KEY 16
-#define SM4_IV 16
-#define SM3_TAG 32
-#define MAC_KEY 32
+#define GCM_TAG	  16
+#define SM4_KEY	  16
+#define SM4_IV	  16
+#define SM3_TAG	  32
+#define MAC_KEY	  32
 
 struct queue_crypt {
 	enum queue_cipher cipher;
@@ -80,8 +80,8 @@ static int derive(const unsigned char *ikm, const char *digest, const char *labe
 	int ok = 0;
 
 	if (kctx) {
-		params[0] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)digest,
-							     0);
+		params[0] =
+			OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)digest, 0);
 		params[1] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)ikm,
 							      QUEUE_KEY_BYTES);
 		params[2] = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)salt,
@@ -186,8 +186,7 @@ static int crypt_update(EVP_CIPHER_CTX *ctx, unsigned char *out, const unsigned 
 	return 1;
 }
 
-static int gcm_aad(EVP_CIPHER_CTX *ctx, unsigned char alg, const unsigned char *aad,
-		   size_t aad_len)
+static int gcm_aad(EVP_CIPHER_CTX *ctx, unsigned char alg, const unsigned char *aad, size_t aad_len)
 {
 	int n;
 
@@ -254,8 +253,8 @@ static int hmac_sm3(struct queue_crypt *c, unsigned char alg, const unsigned cha
 	ok = EVP_MAC_init(m, c->mac_key, sizeof(c->mac_key), params) == 1 &&
 	     EVP_MAC_update(m, &alg, 1) == 1 && EVP_MAC_update(m, len_be, sizeof(len_be)) == 1 &&
 	     EVP_MAC_update(m, aad, aad_len) == 1 && EVP_MAC_update(m, iv, SM4_IV) == 1 &&
-	     EVP_MAC_update(m, ct, ct_len) == 1 &&
-	     EVP_MAC_final(m, tag, &out_len, SM3_TAG) == 1 && out_len == SM3_TAG;
+	     EVP_MAC_update(m, ct, ct_len) == 1 && EVP_MAC_final(m, tag, &out_len, SM3_TAG) == 1 &&
+	     out_len == SM3_TAG;
 	EVP_MAC_CTX_free(m);
 	return ok;
 }

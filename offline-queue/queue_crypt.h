@@ -21,11 +21,7 @@
 
 #include <stddef.h>
 
-enum queue_cipher {
-	QUEUE_CIPHER_AES_256_GCM,
-	QUEUE_CIPHER_SM4_CTR_HMAC_SM3,
-	QUEUE_CIPHER__COUNT
-};
+enum queue_cipher { QUEUE_CIPHER_AES_256_GCM, QUEUE_CIPHER_SM4_CTR_HMAC_SM3, QUEUE_CIPHER__COUNT };
 
 /* The most a sealed value adds to its plaintext, whatever the algorithm. */
 #define QUEUE_CRYPT_MAX_OVERHEAD (1 + 16 + 32)

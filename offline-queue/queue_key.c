@@ -220,8 +220,9 @@ static enum kerr read_key(int fd, const char *path, char *errbuf, struct queue_k
 			    "data key %s has mode %03o: only its owner may read it (chmod 600)",
 			    path, (unsigned)(st.st_mode & 0777));
 	if (st.st_uid != geteuid())
-		return fail(errbuf, KERR_PERM, "data key %s belongs to uid %u, not this service (%u)",
-			    path, (unsigned)st.st_uid, (unsigned)geteuid());
+		return fail(errbuf, KERR_PERM,
+			    "data key %s belongs to uid %u, not this service (%u)", path,
+			    (unsigned)st.st_uid, (unsigned)geteuid());
 	for (;;) {
 		ssize_t n = read(fd, buf + got, sizeof(buf) - got);
 

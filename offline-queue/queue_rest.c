@@ -7,15 +7,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define KEY_CHECK_AAD "kiosk-key-check/v1"
+#define KEY_CHECK_AAD  "kiosk-key-check/v1"
 #define KEY_CHECK_TEXT "kiosk-offline-queue"
 /* Cases purged per transaction, so the kiosk's handle never waits long for the write lock. */
 #define PURGE_BATCH 64
 
 const struct queue_personal_column queue_personal_columns[] = {
-	{ "cases", "applicant_name" }, { "cases", "id_number" },    { "cases", "sex" },
-	{ "cases", "birth" },	       { "cases", "address" },	    { "cases", "mobile" },
-	{ "cases", "mail_address" },   { "evaluations", "text" }, { "evaluations", "evaluator_id" },
+	{"cases", "applicant_name"}, {"cases", "id_number"},  {"cases", "sex"},
+	{"cases", "birth"},	     {"cases", "address"},    {"cases", "mobile"},
+	{"cases", "mail_address"},   {"evaluations", "text"}, {"evaluations", "evaluator_id"},
 };
 const size_t queue_n_personal_columns =
 	sizeof(queue_personal_columns) / sizeof(queue_personal_columns[0]);
@@ -196,7 +196,7 @@ static enum kerr plain_rows(struct queue *q, const struct queue_personal_column 
 
 static enum kerr seal_row(struct queue *q, const struct queue_personal_column *pc, int64_t id)
 {
-	struct queue_field_row row = { pc->table, id };
+	struct queue_field_row row = {pc->table, id};
 	sqlite3_stmt *sel = NULL, *upd = NULL;
 	char sql[160], *value = NULL;
 	enum kerr err;
@@ -348,11 +348,12 @@ static enum kerr blank_case(struct queue *q, int64_t id)
 	enum kerr err;
 
 	/* The empty blob keeps NOT NULL columns valid and reads back as "" (queue_field_get). */
-	err = queue_db_prepare(q,
-			       "UPDATE cases SET applicant_name = x'', id_number = x'', sex = NULL, "
-			       "birth = NULL, address = NULL, mobile = NULL, mail_address = NULL "
-			       "WHERE id = ?1",
-			       &st);
+	err = queue_db_prepare(
+		q,
+		"UPDATE cases SET applicant_name = x'', id_number = x'', sex = NULL, "
+		"birth = NULL, address = NULL, mobile = NULL, mail_address = NULL "
+		"WHERE id = ?1",
+		&st);
 	if (!err)
 		err = queue_db_bind_int(q, st, 1, id);
 	if (!err)
@@ -419,7 +420,7 @@ static enum kerr purge_batch(struct queue *q, int64_t cutoff, int *ret_cases, in
 enum kerr queue_purge(struct queue *q, int64_t retention_ms, struct queue_purge_result *ret)
 {
 	int64_t cutoff = clock_wall_ms(q->clk) - (retention_ms > 0 ? retention_ms : 0);
-	struct queue_purge_result r = { 0, 0 };
+	struct queue_purge_result r = {0, 0};
 	enum kerr err;
 	int cases, evals;
 

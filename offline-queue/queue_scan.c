@@ -18,12 +18,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MAGIC "KSCN"
-#define VERSION 1
+#define MAGIC	  "KSCN"
+#define VERSION	  1
 #define CHUNK_MIN 4096u
 #define CHUNK_MAX (1u << 20)
 #define AAD_LABEL "kiosk-scan/v1"
-#define AAD_MAX (sizeof(AAD_LABEL) + QUEUE_SCAN_NAME_LEN + 1 + QUEUE_SCAN_HEADER + 8)
+#define AAD_MAX	  (sizeof(AAD_LABEL) + QUEUE_SCAN_NAME_LEN + 1 + QUEUE_SCAN_HEADER + 8)
 
 struct queue_scan {
 	struct queue *q; /* borrowed: messages go onto the store's handle */
@@ -125,7 +125,8 @@ enum kerr queue_scan_write(struct queue *q, int fd, const char *name, uint64_t s
 	}
 	/* A page of size 0 still has one (empty) chunk, so every file carries a tag. */
 	do {
-		size_t n = size - done < QUEUE_SCAN_CHUNK ? (size_t)(size - done) : QUEUE_SCAN_CHUNK;
+		size_t n =
+			size - done < QUEUE_SCAN_CHUNK ? (size_t)(size - done) : QUEUE_SCAN_CHUNK;
 		size_t sealed_len = 0, aad_len;
 
 		err = next(ctx, plain, n);

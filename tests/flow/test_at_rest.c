@@ -1,8 +1,8 @@
 /* Personal data at rest, end to end: the real kiosk binary runs scripted journeys (two residents,
  * scans, a named rating with free text), then every file under its data folder (database, WAL,
- * shared memory, scans, key, receipts) and its log is searched for the residents' ID numbers, names,
- * addresses and phone, in the encodings they could be stored in: none may be found. The store then
- * opens with the same key and gives every value back. */
+ * shared memory, scans, key, receipts) and its log is searched for the residents' ID numbers,
+ * names, addresses and phone, in the encodings they could be stored in: none may be found. The
+ * store then opens with the same key and gives every value back. */
 #define _GNU_SOURCE /* memmem, nftw */
 #include <ftw.h>
 #include <setjmp.h>
@@ -23,7 +23,7 @@
 
 /* What the simulated cards and the typed phone put into a case (drivers/idcard_simreader.c). */
 static const char *const secrets[] = {
-	"11010519491231002X", "110105194603150018", "王小英",	      "张建国",
+	"11010519491231002X", "110105194603150018", "王小英",	  "张建国",
 	"13812345678",	      "景山前街",	    "建国路88号", "排队太久",
 };
 #define N_SECRETS (sizeof(secrets) / sizeof(secrets[0]))
@@ -102,7 +102,7 @@ static void test_no_plaintext_at_rest(void **state)
 {
 	struct fixture *f = *state;
 	const struct catalog_item *it = item_where(f, has_scan);
-	struct scan_state s = { 0 };
+	struct scan_state s = {0};
 	char found[4][40];
 	size_t n = 0;
 	struct queue *q;
@@ -140,7 +140,19 @@ static void test_no_plaintext_at_rest(void **state)
 		snprintf(path, sizeof(path), "%s/control", f->dir);
 		c = fopen(path, "wb");
 		assert_non_null(c);
-		fwrite("x\0" "1\0" "3\0" "8\0" "1\0" "2\0" "3\0" "4\0" "5\0" "6\0" "7\0" "8\0", 1, 24, c);
+		fwrite("x\0"
+		       "1\0"
+		       "3\0"
+		       "8\0"
+		       "1\0"
+		       "2\0"
+		       "3\0"
+		       "4\0"
+		       "5\0"
+		       "6\0"
+		       "7\0"
+		       "8\0",
+		       1, 24, c);
 		fputs(" 张建国", c);
 		fclose(c);
 		scan_tree(path, &s);

@@ -83,9 +83,9 @@ static void test_round_trip(void **state)
 				 KERR_OK);
 		assert_memory_equal(plain, big, sizeof(big));
 		/* Too small an output buffer is the caller's mistake, not corruption. */
-		assert_int_equal(queue_crypt_seal(c, aad, sizeof(aad), big, sizeof(big), sealed, 10,
-						  &n),
-				 KERR_INVAL);
+		assert_int_equal(
+			queue_crypt_seal(c, aad, sizeof(aad), big, sizeof(big), sealed, 10, &n),
+			KERR_INVAL);
 		assert_int_equal(queue_crypt_cipher(c), (enum queue_cipher)ci);
 		queue_crypt_destroy(c);
 	}
@@ -180,8 +180,9 @@ static void test_cross_cipher(void **state)
 	assert_int_equal(n2 - n1, (1 + 16 + 32) - (1 + 12 + 16));
 	assert_int_equal(queue_crypt_open(sm, aad, sizeof(aad), s1, n1, plain, sizeof(plain), &got),
 			 KERR_OK);
-	assert_int_equal(queue_crypt_open(aes, aad, sizeof(aad), s2, n2, plain, sizeof(plain), &got),
-			 KERR_OK);
+	assert_int_equal(
+		queue_crypt_open(aes, aad, sizeof(aad), s2, n2, plain, sizeof(plain), &got),
+		KERR_OK);
 	assert_memory_equal(plain, value, got);
 	queue_crypt_destroy(aes);
 	queue_crypt_destroy(sm);
@@ -253,8 +254,7 @@ static void test_key_file(void **state)
 	queue_key_destroy(k);
 
 	/* Hex as provisioning writes it, with or without a newline. */
-	write_bytes(other,
-		    "000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F\n", 65,
+	write_bytes(other, "000102030405060708090a0b0c0d0e0f101112131415161718191A1B1C1D1E1F\n", 65,
 		    0600);
 	assert_int_equal(queue_key_load(other, false, why, &k), KERR_OK);
 	assert_int_equal(queue_key_bytes(k)[0], 0x00);
@@ -265,8 +265,7 @@ static void test_key_file(void **state)
 	assert_int_equal(queue_key_load(other, false, why, &k), KERR_CORRUPT);
 	write_bytes(other, "", 0, 0600);
 	assert_int_equal(queue_key_load(other, false, why, &k), KERR_CORRUPT);
-	write_bytes(other,
-		    "zz0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 64,
+	write_bytes(other, "zz0102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 64,
 		    0600);
 	assert_int_equal(queue_key_load(other, false, why, &k), KERR_CORRUPT);
 	/* Not a regular file; a symbolic link. */
@@ -304,8 +303,8 @@ static void test_key_parse(void **state)
 
 static void test_scan_header(void **state)
 {
-	unsigned char h[QUEUE_SCAN_HEADER] = { 'K', 'S', 'C', 'N', 1, 1, 0, 0, 0, 1, 0, 0,
-					       0, 0, 0, 0, 0, 4, 0xb0, 0 };
+	unsigned char h[QUEUE_SCAN_HEADER] = {'K', 'S', 'C', 'N', 1, 1, 0, 0, 0,    1,
+					      0,   0,	0,   0,	  0, 0, 0, 4, 0xb0, 0};
 	struct queue_scan_header out;
 
 	(void)state;
@@ -338,8 +337,9 @@ static void test_log_scrub(void **state)
 		 "query 11010519491231002X by 13812345678; old id 110105491231002; case "
 		 "ZW3101150001202611230001 bytes 307200 t 1795397400000");
 	mask_scrub(line);
-	assert_string_equal(line, "query 110105********002X by 138****5678; old id 110105*****1002; "
-				  "case ZW3101150001202611230001 bytes 307200 t 1795397400000");
+	assert_string_equal(line,
+			    "query 110105********002X by 138****5678; old id 110105*****1002; "
+			    "case ZW3101150001202611230001 bytes 307200 t 1795397400000");
 	snprintf(line, sizeof(line), "id=11010519491231002x,x12345678901 1234567890123456789");
 	mask_scrub(line);
 	assert_string_equal(line, "id=110105********002x,x12345678901 1234567890123456789");

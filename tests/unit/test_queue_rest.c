@@ -22,9 +22,9 @@
 #include <cmocka.h>
 
 #define PREFIX "T0042"
-#define NAME "王小英"
-#define IDNUM "11010519491231002X"
-#define PHONE "13812345678"
+#define NAME   "王小英"
+#define IDNUM  "11010519491231002X"
+#define PHONE  "13812345678"
 #define DAY_MS (24LL * 3600 * 1000)
 
 struct fix {
@@ -54,8 +54,8 @@ static void sample_init(struct sample *s)
 		page[i] = (unsigned char)(i * 31 + 7);
 	memcpy(page, "\xff\xd8\xff\xe0", 4);
 	memcpy(page + 70000, page_marker, sizeof(page_marker) - 1);
-	s->pages[0] = (struct queue_page){ page, PAGE_LEN };
-	s->mats[0] = (struct queue_material){ "M001", "身份证", QUEUE_MAT_RECEIVED, s->pages, 1 };
+	s->pages[0] = (struct queue_page){page, PAGE_LEN};
+	s->mats[0] = (struct queue_material){"M001", "身份证", QUEUE_MAT_RECEIVED, s->pages, 1};
 	s->c = (struct queue_case){
 		.impl_code = "11110105000000000X4440117008000",
 		.item_name = "城乡居民基本养老保险参保登记",
@@ -197,8 +197,8 @@ static void first_scan(struct fix *f, char *name, size_t size)
 {
 	sqlite3_stmt *st;
 
-	assert_int_equal(sqlite3_prepare_v2(f->q->db, "SELECT file_name FROM pages ORDER BY id",
-					    -1, &st, NULL),
+	assert_int_equal(sqlite3_prepare_v2(f->q->db, "SELECT file_name FROM pages ORDER BY id", -1,
+					    &st, NULL),
 			 SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	snprintf(name, size, "%s", (const char *)sqlite3_column_text(st, 0));
@@ -235,9 +235,10 @@ static void test_sealed_on_disk(void **state)
 
 	fix_open(f);
 	add_case(f, case_no, qc);
-	assert_int_equal(q_int(f, "SELECT count(*) FROM cases WHERE typeof(applicant_name) = "
-				  "'blob' AND typeof(id_number) = 'blob' AND typeof(mobile) = 'blob' "
-				  "AND typeof(address) = 'blob'"),
+	assert_int_equal(q_int(f,
+			       "SELECT count(*) FROM cases WHERE typeof(applicant_name) = "
+			       "'blob' AND typeof(id_number) = 'blob' AND typeof(mobile) = 'blob' "
+			       "AND typeof(address) = 'blob'"),
 			 1);
 	assert_int_equal(queue_case_get(f->q, qc, &r), KERR_OK);
 	assert_string_equal(r->applicant_name, NAME);
@@ -274,7 +275,8 @@ static void test_tampered_fields(void **state)
 	add_case(f, case_no, qc);
 	add_case(f, case_no2, qc2);
 	/* Another resident's sealed number copied onto this row: refused. */
-	sql(f, "UPDATE cases SET id_number = (SELECT id_number FROM cases WHERE id = 2) WHERE id = 1");
+	sql(f,
+	    "UPDATE cases SET id_number = (SELECT id_number FROM cases WHERE id = 2) WHERE id = 1");
 	assert_int_equal(queue_case_get(f->q, qc, &r), KERR_CORRUPT);
 	msg = queue_errmsg(f->q);
 	assert_non_null(strstr(msg, "cases.id_number of row 1"));
@@ -318,8 +320,9 @@ static void test_tampered_scans(void **state)
 	{
 		sqlite3_stmt *s;
 
-		assert_int_equal(sqlite3_prepare_v2(f->q->db, "SELECT file_name FROM pages WHERE id = 2",
-						    -1, &s, NULL),
+		assert_int_equal(sqlite3_prepare_v2(f->q->db,
+						    "SELECT file_name FROM pages WHERE id = 2", -1,
+						    &s, NULL),
 				 SQLITE_OK);
 		assert_int_equal(sqlite3_step(s), SQLITE_ROW);
 		snprintf(b, sizeof(b), "%s", (const char *)sqlite3_column_text(s, 0));
@@ -378,7 +381,7 @@ static void test_wrong_key_refused(void **state)
 	struct fix *f = *state;
 	char case_no[40], qc[16], why[QUEUE_ERRMSG_SIZE] = "", path[256];
 	unsigned char other[QUEUE_KEY_BYTES];
-	struct queue_options o = { 0 };
+	struct queue_options o = {0};
 	struct queue_key *k = NULL;
 
 	fix_open(f);
@@ -405,7 +408,7 @@ static void test_national_cipher(void **state)
 {
 	struct fix *f = *state;
 	char case_no[40], qc[16], qc2[16], why[QUEUE_ERRMSG_SIZE] = "", name[64];
-	struct queue_options o = { .cipher = QUEUE_CIPHER_SM4_CTR_HMAC_SM3 };
+	struct queue_options o = {.cipher = QUEUE_CIPHER_SM4_CTR_HMAC_SM3};
 	struct queue_case_rec *r = NULL;
 	unsigned char *back = malloc(PAGE_LEN + 100);
 	size_t n;
@@ -442,8 +445,12 @@ static void test_migration(void **state)
 	char case_no[40], qc[16], name[64], path[512], key[256];
 	struct queue_case_rec *r = NULL;
 	struct queue_eval_rec *e = NULL;
-	struct queue_eval ev = { .level = 3, .reasons = "R01", .text = "窗口人员态度差",
-				 .named = true, .evaluator_id = IDNUM, .time_ms = 1710464400000LL };
+	struct queue_eval ev = {.level = 3,
+				.reasons = "R01",
+				.text = "窗口人员态度差",
+				.named = true,
+				.evaluator_id = IDNUM,
+				.time_ms = 1710464400000LL};
 	unsigned char *back = malloc(PAGE_LEN + 100);
 	int64_t eval_id;
 	size_t n;
@@ -472,13 +479,15 @@ static void test_migration(void **state)
 	assert_true(file_has(path, page_marker, strlen(page_marker)));
 
 	fix_open(f);
-	assert_int_equal(q_int(f, "SELECT count(*) FROM cases WHERE typeof(applicant_name) = 'text' "
-				  "OR typeof(id_number) = 'text' OR typeof(sex) = 'text' OR "
-				  "typeof(birth) = 'text' OR typeof(address) = 'text' OR "
-				  "typeof(mobile) = 'text' OR typeof(mail_address) = 'text'"),
+	assert_int_equal(q_int(f,
+			       "SELECT count(*) FROM cases WHERE typeof(applicant_name) = 'text' "
+			       "OR typeof(id_number) = 'text' OR typeof(sex) = 'text' OR "
+			       "typeof(birth) = 'text' OR typeof(address) = 'text' OR "
+			       "typeof(mobile) = 'text' OR typeof(mail_address) = 'text'"),
 			 0);
-	assert_int_equal(q_int(f, "SELECT count(*) FROM evaluations WHERE typeof(text) = 'blob' AND "
-				  "typeof(evaluator_id) = 'blob'"),
+	assert_int_equal(q_int(f,
+			       "SELECT count(*) FROM evaluations WHERE typeof(text) = 'blob' AND "
+			       "typeof(evaluator_id) = 'blob'"),
 			 1);
 	assert_int_equal(queue_case_get(f->q, qc, &r), KERR_OK);
 	assert_string_equal(r->applicant_name, NAME);
@@ -517,8 +526,12 @@ static void test_retention(void **state)
 {
 	struct fix *f = *state;
 	char case_no[40], qc[16], case_no2[40], qc2[16], found[4][40], name[64];
-	struct queue_eval ev = { .case_no = NULL, .level = 0, .text = "很好", .named = true,
-				 .evaluator_id = IDNUM, .time_ms = 1710464400000LL };
+	struct queue_eval ev = {.case_no = NULL,
+				.level = 0,
+				.text = "很好",
+				.named = true,
+				.evaluator_id = IDNUM,
+				.time_ms = 1710464400000LL};
 	struct queue_purge_result r;
 	struct queue_case_rec *rec = NULL;
 	struct queue_eval_rec *e = NULL;
