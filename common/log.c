@@ -1,6 +1,8 @@
 /* Level-filtered log lines on stderr, with the systemd <N> priority prefix so journald keeps the level. */
 #include "common/log.h"
 
+#include "common/mask.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,5 +35,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
+	/* Callers mask what they log; an ID or phone number that slips through (a platform's error
+	 * text, say) is masked here before it reaches the journal. */
+	mask_scrub(line);
 	fprintf(stderr, "<%d>kiosk %s: %s\n", syslog_prio[level], level_names[level], line);
 }

@@ -63,3 +63,42 @@ void mask_phone(const char *phone, char *out, size_t n)
 {
 	mask_middle(phone, 3, 4, out, n);
 }
+
+static int is_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+static void star(char *p, size_t len, size_t keep_head, size_t keep_tail)
+{
+	for (size_t i = keep_head; i + keep_tail < len; i++)
+		p[i] = '*';
+}
+
+void mask_scrub(char *s)
+{
+	size_t i = 0;
+
+	while (s[i]) {
+		size_t j = i, len;
+
+		if (s[i] < '0' || s[i] > '9' || (i > 0 && is_alnum(s[i - 1]))) {
+			i++;
+			continue;
+		}
+		while (s[j] >= '0' && s[j] <= '9')
+			j++;
+		len = j - i;
+		if (len == 17 && (s[j] == 'X' || s[j] == 'x') && !is_alnum(s[j + 1]))
+			star(s + i, 18, 6, 4);
+		else if (is_alnum(s[j]))
+			; /* part of a longer token */
+		else if (len == 18 || len == 15)
+			star(s + i, len, 6, 4);
+		else if (len == 11 && s[i] == '1' && s[i + 1] >= '3')
+			star(s + i, len, 3, 4);
+		i = j;
+		while (is_alnum(s[i]))
+			i++;
+	}
+}

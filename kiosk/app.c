@@ -16,12 +16,80 @@
 /* Script runs and goldens need a fixed calendar day: 2026-11-23 09:30 in Beijing, a Monday. */
 #define SCRIPT_WALL_MS 1795397400000LL
 
+/* How often the retention purge runs after the one at start (monotonic ms). */
+#define PURGE_EVERY_MS (60LL * 60 * 1000)
+
+/* Personal data the platform has held for store.retention_days goes; the case's skeleton stays for
+ * 进度查询. Logged by count only. */
+static void purge_personal(struct kiosk *k)
+{
+	struct queue_purge_result r;
+	enum kerr e;
+
+	k->purge_due_ms = clock_now_ms(&k->clock) + PURGE_EVERY_MS;
+	if (!k->queue)
+		return;
+	e = queue_purge(k->queue, (int64_t)k->cfg.retention_days * 24 * 3600 * 1000, &r);
+	if (e != KERR_OK)
+		log_err("store: retention purge failed: %s: %s; tried again in an hour", kerr_str(e),
+			queue_errmsg(k->queue));
+	else if (r.cases || r.evals)
+		log_info("store: purged the personal data of %d cases and %d evaluations held by the platform for "
+			 "over %d days",
+			 r.cases, r.evals, k->cfg.retention_days);
+}
+
+/* mkdir -p with mode 0700; what fails shows up when the key or the store is opened. */
+static void make_folder(const char *dir)
+{
+	char path[4096];
+
+	snprintf(path, sizeof(path), "%s", dir);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(path, 0700);
+		*p = '/';
+	}
+	mkdir(path, 0700);
+}
+
+/* The data key is loaded once and lent to every store handle (this one and the sync worker's). */
+static enum kerr load_key(struct kiosk *k, char *msg, size_t size)
+{
+	char path[4096], why[QUEUE_KEY_ERRMSG_SIZE] = "";
+	enum kerr e;
+
+	if (k->cfg.key_file[0])
+		snprintf(path, sizeof(path), "%s", k->cfg.key_file);
+	else
+		snprintf(path, sizeof(path), "%s/store.key", k->opts.data_dir);
+	/* A missing key is made on first start: the store it will seal is empty then, and a store
+	 * sealed with a lost key refuses the new one at open instead of mixing keys. */
+	e = queue_key_load(path, true, why, &k->store_key);
+	if (e != KERR_OK)
+		snprintf(msg, size, "%s", why);
+	return e;
+}
+
 static void open_store(struct kiosk *k)
 {
 	char msg[QUEUE_ERRMSG_SIZE] = "";
-	enum kerr e = queue_open_msg(k->opts.data_dir, k->cfg.terminal_id, (uint64_t)k->cfg.reserve_mb << 20, msg,
-				     &k->queue);
+	struct queue_options o = { .reserve_bytes = (uint64_t)k->cfg.reserve_mb << 20 };
+	enum kerr e;
 
+	/* The folder first, so a first start can put the default key file in it. */
+	if (!k->cfg.key_file[0])
+		make_folder(k->opts.data_dir);
+	e = queue_cipher_parse(k->cfg.cipher, &o.cipher);
+	if (e == KERR_OK)
+		e = load_key(k, msg, sizeof(msg));
+	else
+		snprintf(msg, sizeof(msg), "store.cipher %s is not a known cipher", k->cfg.cipher);
+	o.key = k->store_key;
+	if (e == KERR_OK)
+		e = queue_open_with(k->opts.data_dir, k->cfg.terminal_id, &o, msg, &k->queue);
 	if (e != KERR_OK) {
 		snprintf(k->store_error, sizeof(k->store_error), "%s: %.200s", kerr_str(e), msg);
 		log_err("store: cannot open %s: %s; applications are off until a technician fixes it",
@@ -39,6 +107,7 @@ static void open_store(struct kiosk *k)
 		queue_eval_count(k->queue, &evals);
 		queue_set_seed(k->queue, 20261123 + (uint64_t)cases * 7919 + (uint64_t)evals);
 	}
+	purge_personal(k);
 }
 
 /* The platform's copy (kept in the data folder by the uplink) wins over the shipped one, unless it
@@ -163,6 +232,8 @@ void app_finish(struct kiosk *k)
 	ui_arena_finish(&k->arena);
 	ui_sdl_destroy(k->ui);
 	queue_close(k->queue);
+	queue_key_destroy(k->store_key);
+	k->store_key = NULL;
 	catalog_destroy(k->catalog);
 }
 
@@ -205,6 +276,10 @@ void app_timers(struct kiosk *k, int64_t now)
 {
 	int left = view_seconds_left(k, now);
 
+	/* Between residents only: a purge takes the store's write lock, a resident's commit must not wait. */
+	if (k->queue && now >= k->purge_due_ms && !flow_states()[k->state].is_session)
+		purge_personal(k);
+
 	if (left == 0) {
 		flow_dispatch(k, EV_IDLE, 0);
 		return;
@@ -237,8 +312,9 @@ static void handle_line(struct kiosk *k, const char *line)
 {
 	char err[256];
 
+	/* Only the command word: the rest may be typed text (a phone number, a name). */
 	if (script_line(k, line, err, sizeof(err)) != KERR_OK)
-		log_warn("control: %s: %s", line, err);
+		log_warn("control: %.*s: %s", (int)strcspn(line, " "), line, err);
 }
 
 void app_handle(struct kiosk *k, struct ui_input *in)

@@ -1,6 +1,8 @@
 /* Parsing of the key = value configuration, with a table of keys so every key has one place. */
 #include "kiosk/config.h"
 
+#include "offline-queue/queue_crypt.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +25,8 @@ void config_defaults(struct config *c)
 	c->thanks_s = 10;
 	snprintf(c->catalog, sizeof(c->catalog), "assets/catalog.json");
 	c->reserve_mb = 64;
+	snprintf(c->cipher, sizeof(c->cipher), "aes-256-gcm");
+	c->retention_days = 7;
 	snprintf(c->qr_template, sizeof(c->qr_template), "%s", "ZWFW:%s:%s");
 	c->scan_dpi = 150;
 	c->jpeg_quality = 80;
@@ -76,6 +80,9 @@ static const struct key keys[] = {
 	INT("session.thanks_s", thanks_s, 3, 120),
 	STR("catalog.path", catalog),
 	INT("store.reserve_mb", reserve_mb, 0, 1 << 20),
+	STR("store.key_file", key_file),
+	STR("store.cipher", cipher),
+	INT("store.retention_days", retention_days, 0, 3650),
 	STR("receipt.qr", qr_template),
 	INT("scan.dpi", scan_dpi, 100, 600),
 	INT("scan.jpeg_quality", jpeg_quality, 30, 95),
@@ -119,6 +126,11 @@ static const struct key keys[] = {
 
 enum kerr config_set(struct config *c, const char *key, const char *value)
 {
+	enum queue_cipher cipher;
+
+	/* The store names its ciphers; any other is a typo that must stop the kiosk. */
+	if (!strcmp(key, "store.cipher") && queue_cipher_parse(value, &cipher) != KERR_OK)
+		return KERR_INVAL;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const struct key *k = &keys[i];
 		char *field = (char *)c + k->offset, *end;

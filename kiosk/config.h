@@ -42,6 +42,9 @@ struct config {
 	char eval_level_codes[64];  /* five codes, very satisfied first, comma separated */
 	char eval_mapping[256];     /* a province's whole mapping (assets/eval/); replaces the two above */
 	bool a4_receipt;        /* also print the acceptance receipt on A4 when a case is stored */
+	char key_file[256];     /* the data key sealing personal data at rest; "": <data>/store.key */
+	char cipher[32];        /* aes-256-gcm | sm4-ctr-hmac-sm3 */
+	int retention_days;     /* personal data of a case the platform acknowledged is purged after this */
 };
 
 /* Defaults for every key. */

@@ -40,6 +40,8 @@ struct kiosk {
 	struct catalog *catalog;
 	char catalog_error[256];
 	struct queue *queue;
+	struct queue_key *store_key; /* loaded once at start, given to every store handle, wiped at exit */
+	int64_t purge_due_ms;        /* monotonic: the next retention purge */
 	char store_error[256];
 	struct dev *dev[DEV__COUNT];
 	struct ui_sdl *ui;

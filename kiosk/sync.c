@@ -67,6 +67,7 @@ void sync_start(struct kiosk *k)
 		.cert_file = pc->cert[0] ? pc->cert : NULL,
 		.key_file = pc->key[0] ? pc->key : NULL,
 		.data_dir = k->opts.data_dir,
+		.store_key = k->store_key,
 		.terminal_id = k->cfg.terminal_id,
 		.software_version = KIOSK_VERSION,
 		.chunk_bytes = (size_t)pc->chunk_kb * 1024,
@@ -81,6 +82,8 @@ void sync_start(struct kiosk *k)
 		.ctx = k,
 		.seed = k->opts.script_path ? 20261123 : 0,
 	};
+	/* Checked when the configuration was read; the store would not be open otherwise. */
+	(void)queue_cipher_parse(k->cfg.cipher, &uc.store_cipher);
 	/* Checked when the kiosk started; codes left empty keep evaluations queued. */
 	uc.scheme = k->evalmap.scheme;
 	e = uplink_global_init();

@@ -306,7 +306,33 @@ static bool prefix_valid(const char *p)
 	return n >= 1 && n <= QUEUE_PREFIX_MAX;
 }
 
-static enum kerr open_into(struct queue *q, const char *dir, const char *prefix)
+/* The caller's key, or the default key file beside the database. The handle keeps only the keys
+ * derived from it (queue_crypt), so a borrowed key need only outlive the open. */
+static enum kerr prepare_crypt(struct queue *q, const char *dir, const struct queue_options *o)
+{
+	char path[4096], why[QUEUE_KEY_ERRMSG_SIZE] = "";
+	const struct queue_key *key = o->key;
+	enum kerr err;
+	int n;
+
+	if (!key) {
+		n = snprintf(path, sizeof(path), "%s/%s", dir, QUEUE_KEY_DEFAULT_NAME);
+		if (n < 0 || (size_t)n >= sizeof(path))
+			return queue_fail(q, KERR_INVAL, "store folder path too long");
+		err = queue_key_load(path, true, why, &q->own_key);
+		if (err)
+			return queue_fail(q, err, "%s", why);
+		key = q->own_key;
+	}
+	err = queue_crypt_create(key, o->cipher, &q->crypt);
+	if (err)
+		return queue_fail(q, err, "cannot set up %s encryption (OpenSSL)",
+				  queue_cipher_str(o->cipher));
+	return KERR_OK;
+}
+
+static enum kerr open_into(struct queue *q, const char *dir, const char *prefix,
+			   const struct queue_options *o)
 {
 	char path[4096];
 	enum kerr err;
@@ -329,6 +355,9 @@ static enum kerr open_into(struct queue *q, const char *dir, const char *prefix)
 	err = queue_file_prepare(q, dir);
 	if (err)
 		return err;
+	err = prepare_crypt(q, dir, o);
+	if (err)
+		return err;
 	/* SQLite would report a foreign file only at the first statement; looking first guarantees
 	 * nothing is written to it, not even a WAL header. */
 	err = queue_file_check_sqlite(q, path);
@@ -346,14 +375,21 @@ static enum kerr open_into(struct queue *q, const char *dir, const char *prefix)
 	err = queue_schema_migrate(q);
 	if (err)
 		return err;
+	err = queue_rest_prepare(q);
+	if (err)
+		return err;
 	return sweep(q);
 }
 
-enum kerr queue_open_msg(const char *dir, const char *terminal_prefix, uint64_t reserve_bytes,
-			 char *errbuf, struct queue **ret)
+enum kerr queue_open_with(const char *dir, const char *terminal_prefix,
+			  const struct queue_options *opts, char *errbuf, struct queue **ret)
 {
+	struct queue_options none = { 0 };
 	struct queue *q;
 	enum kerr err;
+
+	if (!opts)
+		opts = &none;
 
 	q = calloc(1, sizeof(*q));
 	if (!q) {
@@ -363,11 +399,11 @@ enum kerr queue_open_msg(const char *dir, const char *terminal_prefix, uint64_t 
 	}
 	q->dir_fd = -1;
 	q->scans_fd = -1;
-	q->reserve = reserve_bytes;
+	q->reserve = opts->reserve_bytes;
 	clock_init_real(&q->real_clock);
 	q->clk = &q->real_clock;
 
-	err = open_into(q, dir, terminal_prefix);
+	err = open_into(q, dir, terminal_prefix, opts);
 	if (err) {
 		if (errbuf)
 			snprintf(errbuf, QUEUE_ERRMSG_SIZE, "%s", q->errmsg);
@@ -377,6 +413,14 @@ enum kerr queue_open_msg(const char *dir, const char *terminal_prefix, uint64_t 
 	q->errmsg[0] = '\0';
 	*ret = q;
 	return KERR_OK;
+}
+
+enum kerr queue_open_msg(const char *dir, const char *terminal_prefix, uint64_t reserve_bytes,
+			 char *errbuf, struct queue **ret)
+{
+	struct queue_options o = { .reserve_bytes = reserve_bytes };
+
+	return queue_open_with(dir, terminal_prefix, &o, errbuf, ret);
 }
 
 enum kerr queue_open(const char *dir, const char *terminal_prefix, uint64_t reserve_bytes,
@@ -396,6 +440,8 @@ void queue_close(struct queue *q)
 	if (q->dir_fd >= 0)
 		close(q->dir_fd);
 	free(q->dir);
+	queue_crypt_destroy(q->crypt);
+	queue_key_destroy(q->own_key);
 	free(q);
 }
 

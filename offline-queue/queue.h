@@ -6,6 +6,8 @@
 
 #include "common/clock.h"
 #include "common/kerr.h"
+#include "offline-queue/queue_crypt.h"
+#include "offline-queue/queue_key.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -144,6 +146,26 @@ enum kerr queue_open(const char *dir, const char *terminal_prefix, uint64_t rese
  * is left alone on success. */
 enum kerr queue_open_msg(const char *dir, const char *terminal_prefix, uint64_t reserve_bytes,
 			 char *errbuf, struct queue **ret);
+/* How a store is opened beyond its folder and prefix. Zero-initialised means: no reserve, the data
+ * key in dir/store.key (created on first open), AES-256-GCM. */
+struct queue_options {
+	uint64_t reserve_bytes;
+	/* Borrowed for the open: the handle keeps only keys derived from it. The kiosk loads
+	 * store.key_file once and lends it to every handle. NULL: the handle loads (or creates)
+	 * dir/store.key itself. */
+	const struct queue_key *key;
+	/* What new values and scans are sealed with; values sealed with the other are still read.
+	 */
+	enum queue_cipher cipher;
+};
+
+/* queue_open_msg() with options. Personal fields and scan files are sealed at rest (queue_crypt.h)
+ * with the data key; at open the key is checked against the store (KERR_PERM: the store was sealed
+ * with another key, nothing is changed), and a store written before encryption is sealed once,
+ * under the write lock (its scan files, then all its rows in one transaction). Also the errors of
+ * queue_key_load() for the default key file, and KERR_UNSUPPORTED when OpenSSL lacks a cipher. */
+enum kerr queue_open_with(const char *dir, const char *terminal_prefix,
+			  const struct queue_options *opts, char *errbuf, struct queue **ret);
 /* Closes the store and frees q. Accepts NULL. */
 void queue_close(struct queue *q);
 /* The last native error message (SQLite's, OpenSSL's or the OS's, with what was being done), for
@@ -222,6 +244,20 @@ struct queue_eval_filter {
  * returns false. Errors: KERR_IO, KERR_BUSY, KERR_CORRUPT (an unknown level in the store). */
 enum kerr queue_eval_each(struct queue *q, const struct queue_eval_filter *f,
 			  bool (*each)(void *ctx, const struct queue_eval_row *r), void *ctx);
+
+/* What queue_purge() removed. */
+struct queue_purge_result {
+	int cases; /* cases whose personal fields and scan files went */
+	int evals; /* evaluations whose free text and evaluator identity went */
+};
+/* Retention: the personal data of every case and evaluation the platform acknowledged at least
+ * retention_ms ago (by the store's clock, queue_set_clock()) is purged: scan files removed (the
+ * folder fsynced), then in one transaction per batch the personal fields blanked (secure_delete
+ * overwrites them). The skeleton stays: case number, query code, item, times, states, page digests,
+ * so 进度查询 by query code still finds the case (not by ID card: the number is gone). Cases not yet
+ * acknowledged, or refused by the platform, are never purged. Safe to call often: what is already
+ * purged is skipped. Errors: KERR_IO, KERR_BUSY, KERR_NOMEM. */
+enum kerr queue_purge(struct queue *q, int64_t retention_ms, struct queue_purge_result *ret);
 
 /* Entries waiting for the uplink: pending or being sent. */
 enum kerr queue_outbox_pending(struct queue *q, int64_t *ret);

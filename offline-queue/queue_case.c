@@ -232,19 +232,23 @@ out:
 static enum kerr insert_case_row(struct queue *q, const struct queue_case *c, const char *case_no,
 				 const char *query_code, int64_t *ret_id)
 {
+	struct queue_field_row row = { "cases", 0 };
 	sqlite3_stmt *st = NULL;
 	char sex[2] = { c->sex, '\0' };
 	enum kerr err;
 
+	/* The id is chosen first: every personal field is sealed to its row. */
+	err = queue_field_next_id(q, "cases", &row.id);
+	if (err)
+		return err;
 	err = queue_db_prepare(
 		q,
-		"INSERT INTO cases (case_no, query_code, impl_code, item_name, case_kind, "
+		"INSERT INTO cases (id, case_no, query_code, impl_code, item_name, case_kind, "
 		"applicant_name, id_type, id_number, sex, birth, address, mobile, delivery, "
 		"mail_address, region_code, accepted_ms, clock_trusted, promised_date, with_gaps, "
 		"created_ms) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-		"?17, "
-		"?18, ?19, ?20)",
+		"VALUES (?21, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, "
+		"?16, ?17, ?18, ?19, ?20)",
 		&st);
 	if (err)
 		return err;
@@ -258,23 +262,23 @@ static enum kerr insert_case_row(struct queue *q, const struct queue_case *c, co
 	if (!err)
 		err = queue_db_bind_int(q, st, 5, c->case_kind);
 	if (!err)
-		err = queue_field_put(q, st, 6, c->applicant_name);
+		err = queue_field_put(q, st, 6, &row, "applicant_name", c->applicant_name);
 	if (!err)
 		err = queue_db_bind_text(q, st, 7, c->id_type);
 	if (!err)
-		err = queue_field_put(q, st, 8, c->id_number);
+		err = queue_field_put(q, st, 8, &row, "id_number", c->id_number);
 	if (!err)
-		err = queue_field_put(q, st, 9, c->sex ? sex : NULL);
+		err = queue_field_put(q, st, 9, &row, "sex", c->sex ? sex : NULL);
 	if (!err)
-		err = queue_field_put(q, st, 10, c->birth);
+		err = queue_field_put(q, st, 10, &row, "birth", c->birth);
 	if (!err)
-		err = queue_field_put(q, st, 11, c->address);
+		err = queue_field_put(q, st, 11, &row, "address", c->address);
 	if (!err)
-		err = queue_field_put(q, st, 12, c->mobile);
+		err = queue_field_put(q, st, 12, &row, "mobile", c->mobile);
 	if (!err)
 		err = queue_db_bind_text(q, st, 13, c->delivery);
 	if (!err)
-		err = queue_field_put(q, st, 14, c->mail_address);
+		err = queue_field_put(q, st, 14, &row, "mail_address", c->mail_address);
 	if (!err)
 		err = queue_db_bind_text(q, st, 15, c->region_code);
 	if (!err)
@@ -288,9 +292,11 @@ static enum kerr insert_case_row(struct queue *q, const struct queue_case *c, co
 	if (!err)
 		err = queue_db_bind_int(q, st, 20, clock_wall_ms(q->clk));
 	if (!err)
+		err = queue_db_bind_int(q, st, 21, row.id);
+	if (!err)
 		err = queue_db_done(q, st);
 	if (!err)
-		*ret_id = sqlite3_last_insert_rowid(q->db);
+		*ret_id = row.id;
 	sqlite3_finalize(st);
 	return err;
 }
@@ -565,6 +571,7 @@ out:
 static enum kerr case_read(struct queue *q, const char *case_no_or_query_code, const char *code,
 			   int64_t id, struct queue_case_rec **ret)
 {
+	struct queue_field_row row = { "cases", 0 };
 	struct queue_case_rec *r = NULL;
 	sqlite3_stmt *st = NULL;
 	enum kerr err;
@@ -597,6 +604,8 @@ static enum kerr case_read(struct queue *q, const char *case_no_or_query_code, c
 		err = queue_db_err(q, rc, "read case");
 		goto fail;
 	}
+	r->id = sqlite3_column_int64(st, 0);
+	row.id = r->id;
 	err = queue_db_text(q, st, 1, r->case_no, sizeof(r->case_no));
 	if (!err)
 		err = queue_db_text(q, st, 2, r->query_code, sizeof(r->query_code));
@@ -606,13 +615,16 @@ static enum kerr case_read(struct queue *q, const char *case_no_or_query_code, c
 		err = queue_db_text(q, st, 4, r->item_name, sizeof(r->item_name));
 	r->case_kind = sqlite3_column_int(st, 5);
 	if (!err)
-		err = queue_field_get(q, st, 6, r->applicant_name, sizeof(r->applicant_name));
+		err = queue_field_get(q, st, 6, &row, "applicant_name", r->applicant_name,
+				      sizeof(r->applicant_name));
 	if (!err)
 		err = queue_db_text(q, st, 7, r->id_type, sizeof(r->id_type));
 	if (!err)
-		err = queue_field_get(q, st, 8, r->id_number, sizeof(r->id_number));
+		err = queue_field_get(q, st, 8, &row, "id_number", r->id_number,
+				      sizeof(r->id_number));
 	if (!err)
-		err = queue_field_get(q, st, 9, r->mobile, sizeof(r->mobile));
+		err = queue_field_get(q, st, 9, &row, "mobile", r->mobile,
+				      sizeof(r->mobile));
 	if (!err)
 		err = queue_db_text(q, st, 10, r->delivery, sizeof(r->delivery));
 	r->accepted_ms = sqlite3_column_int64(st, 11);
@@ -623,16 +635,19 @@ static enum kerr case_read(struct queue *q, const char *case_no_or_query_code, c
 	if (!err)
 		err = queue_db_text(q, st, 15, r->platform_no, sizeof(r->platform_no));
 	if (!err)
-		err = queue_field_get(q, st, 16, r->sex, sizeof(r->sex));
+		err = queue_field_get(q, st, 16, &row, "sex", r->sex,
+				      sizeof(r->sex));
 	if (!err)
-		err = queue_field_get(q, st, 17, r->birth, sizeof(r->birth));
+		err = queue_field_get(q, st, 17, &row, "birth", r->birth,
+				      sizeof(r->birth));
 	if (!err)
-		err = queue_field_get(q, st, 18, r->address, sizeof(r->address));
+		err = queue_field_get(q, st, 18, &row, "address", r->address,
+				      sizeof(r->address));
 	if (!err)
-		err = queue_field_get(q, st, 19, r->mail_address, sizeof(r->mail_address));
+		err = queue_field_get(q, st, 19, &row, "mail_address", r->mail_address,
+				      sizeof(r->mail_address));
 	if (!err)
 		err = queue_db_text(q, st, 20, r->region_code, sizeof(r->region_code));
-	r->id = sqlite3_column_int64(st, 0);
 	/* Materials are never changed once written, so reading them after the case row, outside one
 	 * snapshot, is safe. */
 	if (!err)

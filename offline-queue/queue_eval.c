@@ -54,15 +54,19 @@ static enum kerr check_eval(struct queue *q, const struct queue_eval *e)
 
 static enum kerr insert_eval(struct queue *q, const struct queue_eval *e, int64_t *ret_id)
 {
+	struct queue_field_row row = { "evaluations", 0 };
 	sqlite3_stmt *st = NULL;
 	enum kerr err;
-	int64_t id;
 
+	/* The id is chosen first: the personal fields are sealed to their row. */
+	err = queue_field_next_id(q, "evaluations", &row.id);
+	if (err)
+		return err;
 	err = queue_db_prepare(
 		q,
-		"INSERT INTO evaluations (case_no, impl_code, level, reasons, text, named, "
+		"INSERT INTO evaluations (id, case_no, impl_code, level, reasons, text, named, "
 		"evaluator_id, time_ms, followup, created_ms) "
-		"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		"VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 		&st);
 	if (err)
 		return err;
@@ -75,11 +79,12 @@ static enum kerr insert_eval(struct queue *q, const struct queue_eval *e, int64_
 		err = queue_db_bind_text(q, st, 4, e->reasons);
 	/* Free text may name people or places, so it is treated as personal. */
 	if (!err)
-		err = queue_field_put(q, st, 5, e->text);
+		err = queue_field_put(q, st, 5, &row, "text", e->text);
 	if (!err)
 		err = queue_db_bind_int(q, st, 6, e->named);
 	if (!err)
-		err = queue_field_put(q, st, 7, e->named ? e->evaluator_id : NULL);
+		err = queue_field_put(q, st, 7, &row, "evaluator_id",
+				      e->named ? e->evaluator_id : NULL);
 	if (!err)
 		err = queue_db_bind_int(q, st, 8, e->time_ms);
 	if (!err)
@@ -87,13 +92,14 @@ static enum kerr insert_eval(struct queue *q, const struct queue_eval *e, int64_
 	if (!err)
 		err = queue_db_bind_int(q, st, 10, clock_wall_ms(q->clk));
 	if (!err)
+		err = queue_db_bind_int(q, st, 11, row.id);
+	if (!err)
 		err = queue_db_done(q, st);
-	id = sqlite3_last_insert_rowid(q->db);
 	sqlite3_finalize(st);
 	if (!err)
-		err = queue_outbox_add(q, "eval", id);
+		err = queue_outbox_add(q, "eval", row.id);
 	if (!err)
-		*ret_id = id;
+		*ret_id = row.id;
 	return err;
 }
 

@@ -1,6 +1,6 @@
 /* The store's folder and its scan files: creation, durable writes (temporary file, fsync, rename,
- * fsync of the folder), the sweep of a crash's leftovers, free space; and the one place where errno
- * becomes enum kerr. */
+ * fsync of the folder; each file sealed by queue_scan.c on its way), the sweep of a crash's
+ * leftovers, free space; and the one place where errno becomes enum kerr. */
 #include "offline-queue/queue_impl.h"
 
 #include <dirent.h>
@@ -177,7 +177,7 @@ out:
 	return err;
 }
 
-static enum kerr write_all(struct queue *q, int fd, const char *name, const unsigned char *data,
+enum kerr queue_file_write(struct queue *q, int fd, const char *name, const unsigned char *data,
 			   size_t len)
 {
 	while (len > 0) {
@@ -197,7 +197,47 @@ static enum kerr write_all(struct queue *q, int fd, const char *name, const unsi
 	return KERR_OK;
 }
 
-enum kerr queue_file_put(struct queue *q, const char *name, const unsigned char *data, size_t len)
+/* Plaintext for queue_scan_write(): from memory, or read from a plain file being sealed. */
+struct source {
+	const unsigned char *data;
+	int fd;
+	const char *name;
+	struct queue *q;
+};
+
+static enum kerr from_memory(void *ctx, unsigned char *buf, size_t n)
+{
+	struct source *src = ctx;
+
+	memcpy(buf, src->data, n);
+	src->data += n;
+	return KERR_OK;
+}
+
+static enum kerr from_file(void *ctx, unsigned char *buf, size_t n)
+{
+	struct source *src = ctx;
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(src->fd, buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return os_fail(src->q, errno, "cannot read scan %s", src->name);
+		if (r == 0)
+			return queue_fail(src->q, KERR_IO, "scan %s shrank while being sealed",
+					  src->name);
+		got += (size_t)r;
+	}
+	return KERR_OK;
+}
+
+/* Seals size bytes from src into scans/name.tmp, fsyncs, renames it to scans/name. */
+static enum kerr put_sealed(struct queue *q, const char *name, uint64_t size,
+			    enum kerr (*next)(void *ctx, unsigned char *buf, size_t n),
+			    struct source *src)
 {
 	char tmp[QUEUE_SCAN_NAME_LEN + sizeof(QUEUE_TMP_SUFFIX)];
 	enum kerr err;
@@ -209,7 +249,8 @@ enum kerr queue_file_put(struct queue *q, const char *name, const unsigned char 
 	fd = openat(q->scans_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return os_fail(q, errno, "cannot create scan %s", tmp);
-	err = write_all(q, fd, tmp, data, len);
+	/* Bound to the final name, which the reader knows the file by. */
+	err = queue_scan_write(q, fd, name, size, next, src);
 	if (err)
 		goto fail_open;
 	if (fsync(fd) != 0) {
@@ -235,7 +276,50 @@ fail_closed:
 	return err;
 }
 
-enum kerr queue_file_open_read(struct queue *q, const char *name, int *ret_fd)
+enum kerr queue_file_put(struct queue *q, const char *name, const unsigned char *data, size_t len)
+{
+	struct source src = { .data = data, .fd = -1, .name = name, .q = q };
+
+	return put_sealed(q, name, len, from_memory, &src);
+}
+
+enum kerr queue_file_seal_plain(struct queue *q, const char *name, bool *ret_sealed)
+{
+	unsigned char head[4];
+	struct source src = { .name = name, .q = q };
+	struct stat st;
+	enum kerr err;
+	ssize_t got;
+	bool tmp;
+
+	*ret_sealed = false;
+	if (!queue_id_is_scan_name(name, &tmp) || tmp)
+		return queue_fail(q, KERR_CORRUPT, "stored scan name is malformed");
+	src.fd = openat(q->scans_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (src.fd < 0)
+		return errno == ENOENT ? KERR_OK : os_fail(q, errno, "open scan %s", name);
+	got = pread(src.fd, head, sizeof(head), 0);
+	if (got < 0 || fstat(src.fd, &st) != 0) {
+		err = os_fail(q, errno, "cannot read scan %s", name);
+		goto out;
+	}
+	err = KERR_OK;
+	if (queue_scan_is_sealed(head, (size_t)got))
+		goto out;
+	if ((uint64_t)st.st_size > QUEUE_MAX_PAGE_BYTES) {
+		err = queue_fail(q, KERR_CORRUPT, "plain scan %s is larger than a page may be",
+				 name);
+		goto out;
+	}
+	err = put_sealed(q, name, (uint64_t)st.st_size, from_file, &src);
+	if (!err)
+		*ret_sealed = true;
+out:
+	close(src.fd);
+	return err;
+}
+
+enum kerr queue_file_open_read(struct queue *q, const char *name, struct queue_scan **ret)
 {
 	bool tmp;
 	int fd;
@@ -246,8 +330,7 @@ enum kerr queue_file_open_read(struct queue *q, const char *name, int *ret_fd)
 	fd = openat(q->scans_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return os_fail(q, errno, "open scan %s", name);
-	*ret_fd = fd;
-	return KERR_OK;
+	return queue_scan_open(q, fd, name, ret);
 }
 
 enum kerr queue_file_sync_scans(struct queue *q)

@@ -6,6 +6,9 @@
 #include "common/clock.h"
 #include "common/kerr.h"
 #include "offline-queue/queue.h"
+#include "offline-queue/queue_crypt.h"
+#include "offline-queue/queue_key.h"
+#include "offline-queue/queue_scan.h"
 
 #include <sqlite3.h>
 #include <stdbool.h>
@@ -21,6 +24,11 @@
 #define QUEUE_SHA256_HEX 65
 #define QUEUE_UUID_LEN 37
 #define QUEUE_QUERY_CODE_LEN 8
+/* The data key's file when the caller gives none: beside the database, never inside it. */
+#define QUEUE_KEY_DEFAULT_NAME "store.key"
+/* Sealed scan files (queue_scan.c): header bytes and the plaintext bytes sealed per chunk. */
+#define QUEUE_SCAN_HEADER 20
+#define QUEUE_SCAN_CHUNK (64u * 1024u)
 
 struct queue {
 	sqlite3 *db;
@@ -33,6 +41,8 @@ struct queue {
 	const struct clock *clk; /* real_clock, or borrowed from queue_set_clock() */
 	char errmsg[QUEUE_ERRMSG_SIZE];
 	uint64_t seed; /* 0: OpenSSL's generator; else a fixed sequence (queue_set_seed) */
+	struct queue_crypt *crypt; /* seals every personal field and scan file */
+	struct queue_key *own_key; /* the default key file's key when the caller gave none */
 };
 
 /* queue.c: the SQLite edge. Every SQLite result code becomes an enum kerr in queue_db_err(), which
@@ -76,12 +86,20 @@ enum kerr queue_file_prepare(struct queue *q, const char *dir);
 /* KERR_CORRUPT when path exists, is not empty, and does not start with the SQLite header. Reads
  * only. */
 enum kerr queue_file_check_sqlite(struct queue *q, const char *path);
-/* Writes data to scans/name.tmp, fsyncs it and renames it to scans/name. The folder is not fsynced:
- * call queue_file_sync_scans() once after a batch. */
+/* Seals data into scans/name.tmp chunk by chunk, fsyncs it and renames it to scans/name. The folder
+ * is not fsynced: call queue_file_sync_scans() once after a batch. */
 enum kerr queue_file_put(struct queue *q, const char *name, const unsigned char *data, size_t len);
 enum kerr queue_file_sync_scans(struct queue *q);
-/* Opens scans/name for reading; *ret_fd is the caller's. */
-enum kerr queue_file_open_read(struct queue *q, const char *name, int *ret_fd);
+/* Opens the sealed scans/name for reading; *ret is the caller's (queue_scan_close()). KERR_CORRUPT
+ * for a malformed name, a file that is not sealed or whose length disagrees with its header. */
+enum kerr queue_file_open_read(struct queue *q, const char *name, struct queue_scan **ret);
+/* Writes all of data to fd (scan name for messages). */
+enum kerr queue_file_write(struct queue *q, int fd, const char *name, const unsigned char *data,
+			   size_t len);
+/* A scan file written before at-rest encryption: sealed in place (streamed into a temporary file,
+ * fsynced, renamed over the plain one). A file already sealed, or gone, is left alone; *ret_sealed
+ * says whether this call sealed it. The folder is not fsynced. */
+enum kerr queue_file_seal_plain(struct queue *q, const char *name, bool *ret_sealed);
 /* Removes scans/name; a missing file is not an error. */
 enum kerr queue_file_remove(struct queue *q, const char *name);
 /* Removes scans/name on a path that is already failing: best effort, and the message of the first
@@ -111,11 +129,57 @@ enum kerr queue_id_case_no(struct queue *q, const char *day, int64_t seq, char r
 /* YYYYMMDD of a wall-clock time in the deployment zone (UTC+8). */
 void queue_id_day(int64_t wall_ms, char ret[9]);
 
-/* queue_field.c: every personal field is written and read here, and nowhere else. put binds value
- * (NULL binds SQL NULL; value must stay valid until the statement is finalized); get copies a
- * column into buf, KERR_CORRUPT when it does not fit. */
-enum kerr queue_field_put(struct queue *q, sqlite3_stmt *st, int idx, const char *value);
-enum kerr queue_field_get(struct queue *q, sqlite3_stmt *st, int col, char *buf, size_t size);
+/* queue_scan.c: the sealed scan file format. */
+struct queue_scan_header {
+	unsigned char alg; /* queue_crypt's alg byte of every chunk */
+	uint32_t chunk;	   /* plaintext bytes per chunk */
+	uint64_t size;	   /* plaintext bytes in all */
+};
+/* Checks and decodes a header (first QUEUE_SCAN_HEADER bytes); false when malformed. */
+bool queue_scan_header_parse(const unsigned char *buf, size_t len, struct queue_scan_header *ret);
+/* True when buf starts like a sealed file (its magic), whatever follows. */
+bool queue_scan_is_sealed(const unsigned char *buf, size_t len);
+/* The length of the whole sealed file a header describes. */
+uint64_t queue_scan_file_len(const struct queue_scan_header *h);
+/* Writes a sealed file of size plaintext bytes to fd, asking next() for each chunk's n bytes in
+ * order. name is the file's final name, which every chunk is bound to. */
+enum kerr queue_scan_write(struct queue *q, int fd, const char *name, uint64_t size,
+			   enum kerr (*next)(void *ctx, unsigned char *buf, size_t n), void *ctx);
+/* Reads the header of the sealed file open on fd (taken over: closed on failure too). */
+enum kerr queue_scan_open(struct queue *q, int fd, const char *name, struct queue_scan **ret);
+
+/* queue_field.c: every personal field is written and read here, and nowhere else. Each value is
+ * sealed bound to its row: the table, the row's id and the column, so a value copied to another
+ * row or column fails to open. */
+struct queue_field_row {
+	const char *table;
+	int64_t id;
+};
+/* Seals value and binds the blob (NULL binds SQL NULL). */
+enum kerr queue_field_put(struct queue *q, sqlite3_stmt *st, int idx,
+			  const struct queue_field_row *row, const char *column, const char *value);
+/* Opens the column into buf. SQL NULL and the empty blob of a purged value give "". KERR_CORRUPT
+ * when the value fails its check, is stored unsealed, or does not fit; the message names the row
+ * and column, never the value. */
+enum kerr queue_field_get(struct queue *q, sqlite3_stmt *st, int col,
+			  const struct queue_field_row *row, const char *column, char *buf,
+			  size_t size);
+/* The next row id of table (inside the caller's write transaction), so a row's fields can be
+ * sealed to it before it is inserted. */
+enum kerr queue_field_next_id(struct queue *q, const char *table, int64_t *ret);
+
+/* queue_rest.c: personal data at rest. */
+/* At open, under the write lock: checks the data key against the store's key check (KERR_PERM with
+ * a clear message for another key), and, once per store, seals what was written before at-rest
+ * encryption: every scan file, then every personal column of every row in one transaction. */
+enum kerr queue_rest_prepare(struct queue *q);
+/* Every personal column, for the migration and the purge. */
+struct queue_personal_column {
+	const char *table;
+	const char *column;
+};
+extern const struct queue_personal_column queue_personal_columns[];
+extern const size_t queue_n_personal_columns;
 
 /* queue_eval.c: the level index (as struct queue_eval's) of a level as stored, -1 for none. */
 int queue_eval_level_of(const char *name);

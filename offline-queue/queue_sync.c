@@ -235,13 +235,14 @@ enum kerr queue_sync_page_uploaded(struct queue *q, int64_t case_id, int materia
 	return err;
 }
 
-enum kerr queue_sync_page_open(struct queue *q, const char *file_name, int *ret_fd)
+enum kerr queue_sync_page_open(struct queue *q, const char *file_name, struct queue_scan **ret)
 {
-	return queue_file_open_read(q, file_name, ret_fd);
+	return queue_file_open_read(q, file_name, ret);
 }
 
 enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **ret)
 {
+	struct queue_field_row row = { "evaluations", 0 };
 	struct queue_eval_rec *r;
 	sqlite3_stmt *st = NULL;
 	char level[24];
@@ -268,6 +269,7 @@ enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **re
 		goto fail;
 	}
 	r->id = sqlite3_column_int64(st, 0);
+	row.id = r->id;
 	err = queue_db_text(q, st, 1, r->case_no, sizeof(r->case_no));
 	if (!err)
 		err = queue_db_text(q, st, 2, r->platform_no, sizeof(r->platform_no));
@@ -278,12 +280,13 @@ enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **re
 	if (!err)
 		err = queue_db_text(q, st, 5, r->reasons, sizeof(r->reasons));
 	if (!err)
-		err = queue_field_get(q, st, 6, r->text, sizeof(r->text));
+		err = queue_field_get(q, st, 6, &row, "text", r->text, sizeof(r->text));
 	r->named = sqlite3_column_int(st, 7) != 0;
 	if (!err)
 		err = queue_db_text(q, st, 8, r->evaluator_id_type, sizeof(r->evaluator_id_type));
 	if (!err)
-		err = queue_field_get(q, st, 9, r->evaluator_id, sizeof(r->evaluator_id));
+		err = queue_field_get(q, st, 9, &row, "evaluator_id", r->evaluator_id,
+				      sizeof(r->evaluator_id));
 	r->time_ms = sqlite3_column_int64(st, 10);
 	r->followup = sqlite3_column_int(st, 11) != 0;
 	if (err)
@@ -411,12 +414,14 @@ out:
 	return err;
 }
 
-/* The ID number is compared after reading it back through queue_field_get(),
- * not in SQL, so this keeps working once personal fields are encrypted at rest.
- * A terminal holds thousands of cases at most, so the scan is cheap. */
+/* The ID number is compared after opening it through queue_field_get(), not in
+ * SQL: it is sealed at rest with a random nonce, so equal numbers do not look
+ * equal in the table. A terminal holds thousands of cases at most, so the scan is
+ * cheap. Purged cases (empty number) are not found by card, only by query code. */
 enum kerr queue_case_find_person(struct queue *q, const char *id_type, const char *id_number,
 				 char (*case_nos)[40], size_t max, size_t *ret_n)
 {
+	struct queue_field_row row = { "cases", 0 };
 	sqlite3_stmt *st = NULL;
 	char number[40];
 	size_t n = 0;
@@ -427,13 +432,14 @@ enum kerr queue_case_find_person(struct queue *q, const char *id_type, const cha
 	if (!id_number || !id_number[0])
 		return queue_fail(q, KERR_INVAL, "no ID number");
 	err = queue_db_prepare(q,
-			       "SELECT case_no, id_number FROM cases WHERE id_type = ?1 "
+			       "SELECT case_no, id_number, id FROM cases WHERE id_type = ?1 "
 			       "ORDER BY id DESC",
 			       &st);
 	if (!err)
 		err = queue_db_bind_text(q, st, 1, id_type);
 	while (!err && n < max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		err = queue_field_get(q, st, 1, number, sizeof(number));
+		row.id = sqlite3_column_int64(st, 2);
+		err = queue_field_get(q, st, 1, &row, "id_number", number, sizeof(number));
 		if (!err && strcmp(number, id_number) == 0)
 			err = queue_db_text(q, st, 0, case_nos[n++], 40);
 	}

@@ -6,6 +6,7 @@
 #define OFFLINE_QUEUE_QUEUE_SYNC_H
 
 #include "offline-queue/queue.h"
+#include "offline-queue/queue_scan.h"
 
 enum queue_sync_kind { QUEUE_SYNC_CASE, QUEUE_SYNC_EVAL };
 
@@ -88,8 +89,9 @@ enum kerr queue_sync_set_platform_no(struct queue *q, int64_t case_id, const cha
 /* Page ord (0-based) of material ord (0-based) of the case is whole at the
  * platform. */
 enum kerr queue_sync_page_uploaded(struct queue *q, int64_t case_id, int material, int page);
-/* Opens a stored page for reading; *ret_fd is the caller's to close. */
-enum kerr queue_sync_page_open(struct queue *q, const char *file_name, int *ret_fd);
+/* Opens a stored page for reading, decrypted chunk by chunk; *ret is the
+ * caller's to close (queue_scan_close()) before the store. */
+enum kerr queue_sync_page_open(struct queue *q, const char *file_name, struct queue_scan **ret);
 
 enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **ret);
 void queue_eval_rec_free(struct queue_eval_rec *r);

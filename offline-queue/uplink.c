@@ -383,7 +383,14 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 		(void)uplink_catalog_etag(u->data_dir, u->etag, sizeof(u->etag));
 	/* Its own handle: the kiosk's thread keeps storing cases on its own while
 	 * this one sends. */
-	err = queue_open_msg(u->data_dir, u->terminal_id, 0, msg, &u->q);
+	{
+		struct queue_options o = {
+			.key = cfg->store_key,
+			.cipher = cfg->store_cipher,
+		};
+
+		err = queue_open_with(u->data_dir, u->terminal_id, &o, msg, &u->q);
+	}
 	if (err) {
 		log_err("uplink: %s", msg);
 		free_all(u);

@@ -7,6 +7,7 @@
 
 #include "common/clock.h"
 #include "common/kerr.h"
+#include "offline-queue/queue_crypt.h"
 #include "offline-queue/uplink_codec.h"
 
 #include <stdbool.h>
@@ -22,6 +23,10 @@ struct uplink_config {
 	const char *key_file;
 	const char *data_dir; /* the store's folder (queue_open) and where
 				 catalog.json goes */
+	/* The data key sealing the store (borrowed for uplink_start(); NULL: the
+	 * store's default key file) and the cipher new values are sealed with. */
+	const struct queue_key *store_key;
+	enum queue_cipher store_cipher;
 	const char *terminal_id;
 	const char *software_version;
 	struct uplink_scheme scheme; /* the province's evaluation codes */

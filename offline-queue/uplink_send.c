@@ -104,25 +104,6 @@ static enum uplink_outcome submit_case(struct uplink *u, const struct queue_sync
 	return out;
 }
 
-static enum kerr read_chunk(int fd, unsigned char *buf, size_t want, int64_t offset, size_t *ret)
-{
-	size_t got = 0;
-
-	while (got < want) {
-		ssize_t n = pread(fd, buf + got, want - got, (off_t)(offset + (int64_t)got));
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return KERR_IO;
-		if (n == 0)
-			break;
-		got += (size_t)n;
-	}
-	*ret = got;
-	return KERR_OK;
-}
-
 /* Asks the platform how much of the page it holds. */
 static enum uplink_outcome page_offset(struct uplink *u, const char *path, int64_t *ret_offset,
 				       bool *ret_complete, bool *ret_unknown)
@@ -160,16 +141,17 @@ static enum uplink_outcome upload_page(struct uplink *u, const struct queue_sync
 	int64_t offset = 0;
 	bool complete = false, digest_retried = false;
 	enum uplink_outcome out;
-	int fd = -1;
+	struct queue_scan *scan = NULL;
 
 	snprintf(path, sizeof(path), API "/cases/%s/materials/%d/pages/%d", c->platform_no, m + 1,
 		 p + 1);
 	out = page_offset(u, path, &offset, &complete, ret_unknown);
 	if (out != OUT_DONE)
 		return out;
-	if (!complete && queue_sync_page_open(u->q, pg->file_name, &fd) != KERR_OK) {
-		/* The scan was stored with its digest and is gone or unreadable: nothing to
-		 * send; a technician must look. The row and its digest stay. */
+	if (!complete && queue_sync_page_open(u->q, pg->file_name, &scan) != KERR_OK) {
+		/* The scan was stored with its digest and is gone, unreadable or fails its
+		 * authentication: nothing to send; a technician must look. The row and its digest
+		 * stay. The message names the file, never its content. */
 		why(u, "case %s page %d/%d: %s", c->case_no, m + 1, p + 1, queue_errmsg(u->q));
 		return OUT_REJECT;
 	}
@@ -196,7 +178,15 @@ static enum uplink_outcome upload_page(struct uplink *u, const struct queue_sync
 		want = (size_t)(pg->size - offset) < u->cfg.chunk_bytes
 			       ? (size_t)(pg->size - offset)
 			       : u->cfg.chunk_bytes;
-		if (read_chunk(fd, u->chunk, want, offset, &got) != KERR_OK || got != want) {
+		/* Decrypted and authenticated chunk by chunk: the platform gets the plaintext
+		 * JPEG, whose SHA-256 the row holds. */
+		if (queue_scan_read(scan, offset, u->chunk, want, &got) != KERR_OK) {
+			why(u, "case %s page %d/%d: %s", c->case_no, m + 1, p + 1,
+			    queue_errmsg(u->q));
+			out = OUT_REJECT;
+			break;
+		}
+		if (got != want) {
 			why(u, "case %s page %d/%d: the stored scan is shorter than recorded",
 			    c->case_no, m + 1, p + 1);
 			out = OUT_REJECT;
@@ -245,8 +235,7 @@ static enum uplink_outcome upload_page(struct uplink *u, const struct queue_sync
 		uplink_response_clear(&r);
 		break;
 	}
-	if (fd >= 0)
-		close(fd);
+	queue_scan_close(scan);
 	if (complete) {
 		if (queue_sync_page_uploaded(u->q, c->id, m, p) != KERR_OK) {
 			why(u, "store: %s", queue_errmsg(u->q));

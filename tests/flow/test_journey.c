@@ -15,6 +15,7 @@
 
 #include "kiosk/catalog.h"
 #include "offline-queue/queue.h"
+#include "offline-queue/queue_sync.h"
 #include "tests/support/journey_script.h"
 
 static bool not_waivable(const struct catalog_material *m)
@@ -401,10 +402,22 @@ static void test_bad_rating_needs_reason(void **state)
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	assert_string_equal((const char *)sqlite3_column_text(st, 0), "very_dissatisfied");
 	assert_string_equal((const char *)sqlite3_column_text(st, 1), "R02,R04");
-	assert_non_null(strstr((const char *)sqlite3_column_text(st, 2), "排队太久"));
+	/* Free text is personal: sealed in the table, readable through the store. */
+	assert_int_equal(sqlite3_column_type(st, 2), SQLITE_BLOB);
 	assert_int_equal(sqlite3_column_int(st, 3), 1);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
+	{
+		struct queue_eval_rec *e = NULL;
+		struct queue *q;
+
+		assert_int_equal(queue_open(f->data, "ZW3101150001", 0, &q), KERR_OK);
+		assert_int_equal(queue_eval_get(q, 1, &e), KERR_OK);
+		assert_non_null(strstr(e->text, "排队太久"));
+		assert_string_equal(e->evaluator_id, "11010519491231002X");
+		queue_eval_rec_free(e);
+		queue_close(q);
+	}
 }
 
 /* The evaluation keypad and the screen: whichever reaches the journey first counts, the other

@@ -492,7 +492,20 @@ static void test_pages_on_disk(void **state)
 		assert_non_null(strstr(name, ".jpg"));
 		snprintf(path, sizeof(path), "%s/%s", f->scans, name);
 		n = read_file(path, buf, sizeof(buf));
-		/* The file holds exactly the page, and the recorded digest is the file's. */
+		/* At rest the file is sealed: a header, then the page encrypted. */
+		assert_true(n > want_len[i]);
+		assert_memory_equal(buf, "KSCN", 4);
+		assert_memory_not_equal(buf + 20 + 13, want[i], want_len[i]);
+		/* Read back through the store it is exactly the page, and the recorded digest is
+		 * the plaintext's. */
+		{
+			struct queue_scan *scan = NULL;
+
+			assert_int_equal(queue_file_open_read(f->q, name, &scan), KERR_OK);
+			assert_int_equal(queue_scan_size(scan), (int64_t)want_len[i]);
+			assert_int_equal(queue_scan_read(scan, 0, buf, sizeof(buf), &n), KERR_OK);
+			queue_scan_close(scan);
+		}
 		assert_int_equal(n, want_len[i]);
 		assert_memory_equal(buf, want[i], n);
 		assert_int_equal(sqlite3_column_int64(st, 1), (int64_t)n);
