@@ -2,6 +2,8 @@
  * idle kiosk uses no CPU; it redraws only when something changed. */
 #include "kiosk/app.h"
 
+#include "kiosk/cases.h"
+
 #include "common/log.h"
 #include "kiosk/devices.h"
 #include "kiosk/input.h"
@@ -191,6 +193,7 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 	e = ui_arena_init(&k->arena, 4 << 20);
 	if (e != KERR_OK)
 		return e;
+	cases_a4_sweep(k);
 	devices_open(k);
 	sync_start(k);
 	if (opts->control_path && control_start(k, opts->control_path) != KERR_OK)

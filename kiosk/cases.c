@@ -10,11 +10,13 @@
 #include "kiosk/sync.h"
 #include "kiosk/workday.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char *const levels[5] = { "非常满意", "满意", "基本满意", "不满意", "非常不满意" };
 static const char *const reasons[] = {
@@ -315,6 +317,13 @@ enum kerr cases_print_a4(struct kiosk *k)
 		e = docpdf_write(&doc, k->session.case_no, w->qr, path);
 	if (e == KERR_OK)
 		e = docprint_print_pdf(k->dev[DEV_DOCPRINT], path, w->c.case_no, &job);
+	if (e == KERR_OK) {
+		cases_a4_done(k, k->a4_job);
+		k->a4_job = job;
+		snprintf(k->a4_pdf, sizeof(k->a4_pdf), "%s", path);
+	} else {
+		unlink(path);
+	}
 	words_destroy(w);
 	return e;
 }
@@ -361,4 +370,37 @@ enum kerr cases_store_eval(struct kiosk *k)
 		sync_kick(k);
 	}
 	return e;
+}
+
+void cases_a4_done(struct kiosk *k, int job)
+{
+	if (!k->a4_pdf[0] || job != k->a4_job)
+		return;
+	if (unlink(k->a4_pdf) != 0 && errno != ENOENT)
+		log_err("a4: cannot remove a printed receipt: %s", strerror(errno));
+	k->a4_pdf[0] = 0;
+	k->a4_job = 0;
+}
+
+void cases_a4_sweep(struct kiosk *k)
+{
+	char dir[512], path[1024];
+	struct dirent *e;
+	DIR *d;
+
+	/* What a crash left behind: receipts and certificates printed or not, personal data either way. */
+	snprintf(dir, sizeof(dir), "%s/a4", k->opts.data_dir ? k->opts.data_dir : ".");
+	d = opendir(dir);
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+
+		if (n > 4 && strcmp(e->d_name + n - 4, ".pdf") == 0) {
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			if (unlink(path) != 0)
+				log_err("a4: cannot remove a leftover PDF: %s", strerror(errno));
+		}
+	}
+	closedir(d);
 }

@@ -36,6 +36,10 @@ enum kerr cases_print_receipt(struct kiosk *k);
 /* Writes the stored case's acceptance receipt as an A4 PDF (<data>/a4/<case number>.pdf) and starts
  * printing it on the document printer. KERR_NO_DEVICE, KERR_IO ... when it cannot start. */
 enum kerr cases_print_a4(struct kiosk *k);
+/* The A4 receipt's job ended: its PDF goes (it names the resident). */
+void cases_a4_done(struct kiosk *k, int job);
+/* At start: PDFs a crash left in <data>/a4 go. */
+void cases_a4_sweep(struct kiosk *k);
 /* Stores the session's evaluation (once). */
 enum kerr cases_store_eval(struct kiosk *k);
 

@@ -8,6 +8,7 @@
 #include "drivers/keypad.h"
 #include "drivers/receipt.h"
 #include "drivers/scanner.h"
+#include "kiosk/cases.h"
 #include "kiosk/journey.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/scanimg.h"
@@ -213,7 +214,9 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		if (ev->cls == DEV_RECEIPT && k->state == FLOW_PRINT && ev->value == k->print_job)
 			flow_dispatch(k, ev->err == KERR_OK ? EV_PRINTED : EV_PRINT_FAIL, ev->err);
 		/* The guard checks the job: the A4 acceptance receipt's jobs end here too. */
-		else if (ev->cls == DEV_DOCPRINT && k->state == FLOW_CERT_PRINT) {
+		if (ev->cls == DEV_DOCPRINT)
+			cases_a4_done(k, ev->value);
+		if (ev->cls == DEV_DOCPRINT && k->state == FLOW_CERT_PRINT) {
 			k->print_err = ev->err;
 			flow_dispatch(k, ev->err == KERR_OK ? EV_PRINTED : EV_PRINT_FAIL, ev->value);
 		}

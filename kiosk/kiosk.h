@@ -65,6 +65,8 @@ struct kiosk {
 	int64_t state_since_ms;
 	int64_t timer_ms;        /* the screen's own timer (thanks), INT64_MAX when none */
 	int print_job;
+	int a4_job;              /* the A4 acceptance receipt's job, 0 when none is out */
+	char a4_pdf[600];        /* its PDF, deleted when the job ends: it names the resident */
 	enum kerr print_err;      /* why the last receipt did not print */
 	uint64_t image_seq;      /* keys for thumbnails and the card photo */
 	struct idcard_photo_decoder *photo_dec; /* the vendor's WLT decoder, NULL when none is configured */

@@ -74,7 +74,7 @@ static void file_sha256(const char *path, char out[65])
 }
 
 /* Files named cert-* in data/a4: the PDFs kept for the printer. */
-static int left_in_a4(struct fixture *f)
+static int left_in_a4_named(struct fixture *f, const char *prefix)
 {
 	char dir[256];
 	DIR *d;
@@ -86,9 +86,36 @@ static int left_in_a4(struct fixture *f)
 	if (!d)
 		return 0;
 	while ((e = readdir(d)))
-		n += strncmp(e->d_name, "cert-", 5) == 0;
+		n += strncmp(e->d_name, prefix, strlen(prefix)) == 0 && strstr(e->d_name, ".pdf") != NULL;
 	closedir(d);
 	return n;
+}
+
+static int left_in_a4(struct fixture *f)
+{
+	return left_in_a4_named(f, "cert-");
+}
+
+/* The A4 acceptance receipt names the resident too: its PDF goes once the printer has it. */
+static void test_a4_receipt_not_kept(void **state)
+{
+	struct fixture *f = *state;
+	char spooled[256];
+	FILE *fp;
+
+	write_conf(f, "docprint.a4_receipt = true\ndocprint.latency_ms = 1000");
+	begin(f);
+	to_form(f, item_where(f, has_scan), "resident");
+	scan_materials(f, item_where(f, has_scan), all);
+	line(f, "tap footer.next");
+	finish_with_rating(f, 0);
+	line(f, "wait 3000");
+	assert_int_equal(run(f), 0);
+	snprintf(spooled, sizeof(spooled), "%s/docprint/job-1.pdf", f->data);
+	fp = fopen(spooled, "rb");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(left_in_a4_named(f, ""), 0);
 }
 
 static void test_print_a_certificate(void **state)
@@ -231,6 +258,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_platform_unreachable_then_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_printer_out_of_paper, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tile_needs_a_platform, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a4_receipt_not_kept, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
