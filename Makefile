@@ -12,7 +12,7 @@ PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcu
 	fontconfig
 TEST_PKGS := cmocka
 # The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
-PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto cairo
+PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto cairo fontconfig
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers
 ALL_CFLAGS = -std=gnu11 -I. $(WARN) $(CFLAGS) -MMD -MP $(PKG_CFLAGS)

@@ -122,7 +122,7 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 		json_object_del(c, "id");
 	}
 	plat_reply_json(reply, 200,
-			json_pack("{s:o, s:o, s:O, s:o, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "cases", cases, "evaluations",
+			json_pack("{s:o, s:o, s:o, s:O, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "cases", cases, "evaluations",
 				  evals, "certificates", certs, "heartbeats", json_object_get(json_array_get(beats, 0), "n"),
 				  "idempotency_keys", keys, "bad_ratings", bad, "faults", "slow_ms", (json_int_t)p->faults.slow_ms,
 				  "fail_500",

@@ -174,6 +174,7 @@ out:
 		p.inflight = next;
 	}
 	free(p.catalog);
+	plat_certs_shutdown();
 	free((char *)o.tls_cert_pem);
 	free((char *)o.tls_key_pem);
 	free((char *)o.client_ca_pem);
