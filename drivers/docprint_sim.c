@@ -169,7 +169,7 @@ static int64_t sim_next_deadline(struct dev *d)
 static enum kerr sim_control(struct dev *d, const char *cmd)
 {
 	struct docprint_sim *s = (struct docprint_sim *)d;
-	bool on;
+	bool on, cut;
 
 	log_debug("docprint sim: %s", cmd);
 	if (sim_match_switch(cmd, "fault paper-out", &on)) {
@@ -182,19 +182,11 @@ static enum kerr sim_control(struct dev *d, const char *cmd)
 	} else if (sim_match_switch(cmd, "slow", &on)) {
 		s->slow = on;
 		return KERR_OK;
-	} else if (strcmp(cmd, "unplug") == 0) {
-		bool was_busy = s->busy;
-
-		if (!s->plugged)
-			return KERR_OK;
-		s->plugged = false;
-		s->busy = false;
+	} else if (sim_plug_command(cmd, &s->plugged, &s->busy, &cut)) {
 		refresh(s);
-		if (was_busy)
+		if (cut)
 			dev_post(d, DEV_EV_PRINT_DONE, KERR_NO_DEVICE, s->job, NULL, NULL);
 		return KERR_OK;
-	} else if (strcmp(cmd, "plug") == 0) {
-		s->plugged = true;
 	} else {
 		return KERR_INVAL;
 	}

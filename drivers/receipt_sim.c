@@ -226,7 +226,7 @@ static int64_t sim_next_deadline(struct dev *d)
 static enum kerr sim_control(struct dev *d, const char *cmd)
 {
 	struct receipt_sim *s = (struct receipt_sim *)d;
-	bool on;
+	bool on, cut;
 
 	log_debug("receipt sim: %s", cmd);
 	if (sim_match_switch(cmd, "fault paper-out", &on)) {
@@ -244,19 +244,11 @@ static enum kerr sim_control(struct dev *d, const char *cmd)
 	} else if (sim_match_switch(cmd, "slow", &on)) {
 		s->slow = on;
 		return KERR_OK;
-	} else if (strcmp(cmd, "unplug") == 0) {
-		bool was_busy = s->busy;
-
-		if (!s->plugged)
-			return KERR_OK;
-		s->plugged = false;
-		s->busy = false;
+	} else if (sim_plug_command(cmd, &s->plugged, &s->busy, &cut)) {
 		refresh(s);
-		if (was_busy)
+		if (cut)
 			dev_post(d, DEV_EV_PRINT_DONE, KERR_NO_DEVICE, s->job, NULL, NULL);
 		return KERR_OK;
-	} else if (strcmp(cmd, "plug") == 0) {
-		s->plugged = true;
 	} else {
 		return KERR_INVAL;
 	}

@@ -316,7 +316,7 @@ static enum kerr sim_control(struct dev *d, const char *cmd)
 {
 	struct scanner_sim *s = (struct scanner_sim *)d;
 	long n;
-	bool on;
+	bool on, cut;
 
 	log_debug("scanner sim: %s", cmd);
 	if (strncmp(cmd, "feed ", 5) == 0) {
@@ -337,19 +337,11 @@ static enum kerr sim_control(struct dev *d, const char *cmd)
 	} else if (sim_match_switch(cmd, "slow", &on)) {
 		s->slow = on;
 		return KERR_OK;
-	} else if (strcmp(cmd, "unplug") == 0) {
-		bool was_busy = s->busy;
-
-		if (!s->plugged)
-			return KERR_OK;
-		s->plugged = false;
-		s->busy = false;
+	} else if (sim_plug_command(cmd, &s->plugged, &s->busy, &cut)) {
 		refresh(s);
-		if (was_busy)
+		if (cut)
 			dev_post(d, DEV_EV_SCAN_DONE, KERR_NO_DEVICE, s->index, NULL, NULL);
 		return KERR_OK;
-	} else if (strcmp(cmd, "plug") == 0) {
-		s->plugged = true;
 	} else {
 		return KERR_INVAL;
 	}

@@ -10,6 +10,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+bool sim_plug_command(const char *cmd, bool *plugged, bool *busy, bool *ret_cut)
+{
+	*ret_cut = false;
+	if (strcmp(cmd, "unplug") == 0) {
+		*ret_cut = *plugged && *busy;
+		*plugged = false;
+		*busy = false;
+		return true;
+	}
+	if (strcmp(cmd, "plug") == 0) {
+		*plugged = true;
+		return true;
+	}
+	return false;
+}
+
 bool sim_match_switch(const char *cmd, const char *name, bool *ret_on)
 {
 	size_t n = strlen(name);

@@ -26,6 +26,10 @@ enum kerr receipt_sim_get_last_job(const struct dev *d, const uint8_t **ret_data
 /* Matches a fault switch: cmd is exactly "<name> on" or "<name> off". */
 bool sim_match_switch(const char *cmd, const char *name, bool *ret_on);
 /* Parses a whole decimal argument within [min, max]. Errors: KERR_INVAL. */
+/* "unplug" and "plug", the same for every simulated device that runs jobs: true when cmd was one of them, with
+ * *plugged and *busy updated. *ret_cut says an unplug cut off a job under way, which the caller ends with
+ * KERR_NO_DEVICE. */
+bool sim_plug_command(const char *cmd, bool *plugged, bool *busy, bool *ret_cut);
 enum kerr sim_parse_int(const char *arg, long min, long max, long *ret);
 /* Stores a job as a printer would have received it: when path is a folder, into path/name
  * (replaced), otherwise appended to the file path; fsync'd either way. An empty path stores

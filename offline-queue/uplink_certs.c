@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define API "/api/v1"
-
 void uplink_certs_reply_clear(struct uplink_certs_reply *r)
 {
 	if (r->pdf) {

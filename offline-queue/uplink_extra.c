@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define API "/api/v1"
 /* Within this of the platform's clock, ours counts as set (docs/uplink.md
  * section 8). */
 #define CLOCK_TRUST_MS 120000

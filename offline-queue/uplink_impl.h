@@ -67,6 +67,9 @@ struct uplink {
 	enum kerr certs_err;
 };
 
+/* The contract's path prefix (docs/uplink.md, section 12). */
+#define API "/api/v1"
+
 /* uplink_send.c: one outbox entry to the platform. */
 enum uplink_outcome uplink_send_case(struct uplink *u, const struct queue_sync_item *it, char *ref,
 				     size_t ref_size);

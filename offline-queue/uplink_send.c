@@ -12,8 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#define API "/api/v1"
-
 static void why(struct uplink *u, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void why(struct uplink *u, const char *fmt, ...)
