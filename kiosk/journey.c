@@ -422,7 +422,8 @@ void act_phone_invalid(struct kiosk *k, int arg)
 
 void act_scan_start(struct kiosk *k, int arg)
 {
-	struct scan_params p = { .source = SCAN_SOURCE_FLATBED, .dpi = k->cfg.scan_dpi, .color = false };
+	struct scan_params p = { .source = k->cfg.scan_feeder ? SCAN_SOURCE_FEEDER : SCAN_SOURCE_FLATBED,
+				 .dpi = k->cfg.scan_dpi, .color = false };
 	enum kerr e;
 
 	(void)arg;
