@@ -1,6 +1,7 @@
 # The 政务服务 7x24 self-service kiosk. `make run` and `make check` install what they need (mk/deps.sh).
 # Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=,
 # READER=pty (make run: the ID-card reader over the serial backend, simulated on a pty).
+# SCANNER=sane (make run: the scanner through libsane from SANE's test backend; SCANNER_FEEDER=1 for its feeder).
 
 O ?= build
 SANITIZE ?=

@@ -36,6 +36,9 @@ enum kerr cases_print_receipt(struct kiosk *k);
 /* Writes the stored case's acceptance receipt as an A4 PDF (<data>/a4/<case number>.pdf) and starts
  * printing it on the document printer. KERR_NO_DEVICE, KERR_IO ... when it cannot start. */
 enum kerr cases_print_a4(struct kiosk *k);
+/* Prints the 一次性告知 notice of the session's missing materials on the receipt printer (no case is stored: the
+ * resident leaves to gather them). KERR_INVAL when nothing is missing, KERR_NO_DEVICE, KERR_PAPER_OUT ... */
+enum kerr cases_print_notice(struct kiosk *k);
 /* Stores the session's evaluation (once). */
 enum kerr cases_store_eval(struct kiosk *k);
 

@@ -196,6 +196,123 @@ static void test_missing_materials_told_at_once(void **state)
 	assert_int_equal(s.cases, 0);
 }
 
+static bool has_ecert(const struct catalog_item *it)
+{
+	for (size_t i = 0; i < it->n_materials; i++)
+		if (it->materials[i].ecert)
+			return n_scannable(it) >= 1;
+	return false;
+}
+
+static bool has_commitment(const struct catalog_item *it)
+{
+	for (size_t i = 0; i < it->n_materials; i++)
+		if (it->materials[i].mandatory && !it->materials[i].ecert && it->materials[i].commitment_ok)
+			return true;
+	return false;
+}
+
+static bool not_commitment(const struct catalog_material *m)
+{
+	return !m->commitment_ok;
+}
+
+/* A resident who leaves the summary with materials missing takes the list home in writing (一次性告知); no case
+ * is stored, and the scans go with the session. */
+static void test_leaving_with_gaps_prints_notice(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_blocking);
+	struct stored s;
+	char bin[256];
+	struct stat st;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	line(f, "tap footer.next");
+	for (size_t i = 0; i < n_scannable(it); i++)
+		line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 一次性告知");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 0);
+	assert_true(log_has(f, "missing-materials notice printed"));
+	snprintf(bin, sizeof(bin), "%s/receipt/job-1.bin", f->data);
+	assert_int_equal(stat(bin, &st), 0);
+	assert_true(st.st_size > 100);
+}
+
+/* Everything scanned: leaving from the summary prints nothing. */
+static void test_leaving_complete_prints_nothing(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	char bin[256];
+	struct stat st;
+
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "expect-text 材料齐全");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	snprintf(bin, sizeof(bin), "%s/receipt/job-1.bin", f->data);
+	assert_int_not_equal(stat(bin, &st), 0);
+}
+
+/* A material the platform holds as an electronic certificate is never asked for, and the summary says why. */
+static void test_ecert_not_scanned(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_ecert);
+	struct stored s;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 已电子获取，无需提交");
+	line(f, "tap footer.next");
+	finish_with_rating(f, 0);
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+	assert_int_equal(s.pages, (int)n_scannable(it) + 1);
+}
+
+/* A proof replaced by a signed commitment (告知承诺): told at once, accepted once the resident commits. */
+static void test_commitment_replaces_proof(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_commitment);
+	struct stored s;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, not_commitment);
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 可签告知承诺代替");
+	line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "tap summary.commit");
+	line(f, "tap footer.next");
+	finish_with_rating(f, 0);
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+}
+
 static void test_accept_with_gaps(void **state)
 {
 	struct fixture *f = *state;
@@ -545,6 +662,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_rating_needs_reason, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_wipes_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leaving_with_gaps_prints_notice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leaving_complete_prints_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecert_not_scanned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commitment_replaces_proof, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_catalog_and_data_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_numbers_never_repeat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_script_fails_clearly, setup, teardown),
