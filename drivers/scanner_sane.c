@@ -421,6 +421,7 @@ static enum kerr read_frame(struct scanner_sane *s, struct scan_page *pg, const 
 		}
 	}
 	*ret_rows = y;
+	explicit_bzero(buf, sizeof(buf)); /* page data: not left on the worker's stack */
 	return KERR_OK;
 }
 
@@ -429,6 +430,7 @@ static enum kerr scan_one(struct scanner_sane *s, int index, int dpi, struct sca
 {
 	struct scan_page *pg = NULL;
 	uint8_t *rowbuf = NULL;
+	size_t bpl_of_row = 0;
 	enum kerr e = KERR_OK;
 	int rows = 0;
 
@@ -476,8 +478,11 @@ static enum kerr scan_one(struct scanner_sane *s, int index, int dpi, struct sca
 				goto out;
 			}
 		}
+		if (rowbuf)
+			explicit_bzero(rowbuf, bpl_of_row);
 		free(rowbuf);
-		rowbuf = malloc((size_t)p.bytes_per_line);
+		bpl_of_row = (size_t)p.bytes_per_line;
+		rowbuf = malloc(bpl_of_row);
 		if (!rowbuf) {
 			e = KERR_NOMEM;
 			goto out;
@@ -499,6 +504,8 @@ static enum kerr scan_one(struct scanner_sane *s, int index, int dpi, struct sca
 	*ret = pg;
 	pg = NULL;
 out:
+	if (rowbuf)
+		explicit_bzero(rowbuf, bpl_of_row);
 	free(rowbuf);
 	scan_page_free(pg);
 	return e;

@@ -36,6 +36,8 @@ struct frame {
 struct frame_source {
 	/* KERR_OK with a frame, KERR_BUSY when none is ready yet, or an error. */
 	enum kerr (*grab)(struct frame_source *s, struct frame *ret);
+	/* Wipes the frame last handed out: it is a picture of someone's papers. */
+	void (*forget)(struct frame_source *s);
 	void (*destroy)(struct frame_source *s);
 };
 
@@ -107,6 +109,14 @@ static void v4l2_destroy(struct frame_source *fs)
 	free(s);
 }
 
+static void v4l2_forget(struct frame_source *fs)
+{
+	struct v4l2_source *s = (struct v4l2_source *)fs;
+
+	if (s->copy)
+		explicit_bzero(s->copy, s->copy_cap);
+}
+
 static enum kerr v4l2_grab(struct frame_source *fs, struct frame *ret)
 {
 	struct v4l2_source *s = (struct v4l2_source *)fs;
@@ -175,6 +185,7 @@ static enum kerr v4l2_source_open(const char *path, struct frame_source **ret)
 	if (!s)
 		return KERR_NOMEM;
 	s->base.grab = v4l2_grab;
+	s->base.forget = v4l2_forget;
 	s->base.destroy = v4l2_destroy;
 	s->fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (s->fd < 0) {
@@ -253,6 +264,8 @@ static void files_destroy(struct frame_source *fs)
 {
 	struct file_source *s = (struct file_source *)fs;
 
+	if (s->data)
+		explicit_bzero(s->data, s->len);
 	for (size_t i = 0; i < s->n; i++)
 		free(s->names[i]);
 	free(s->data);
@@ -274,6 +287,14 @@ static bool yuyv_size(const char *name, int *w, int *h)
 	return dash && sscanf(dash + 1, "%dx%d.yuyv", w, h) == 2 && *w > 0 && *h > 0;
 }
 
+static void files_forget(struct frame_source *fs)
+{
+	struct file_source *s = (struct file_source *)fs;
+
+	if (s->data)
+		explicit_bzero(s->data, s->len);
+}
+
 static enum kerr files_grab(struct frame_source *fs, struct frame *ret)
 {
 	struct file_source *s = (struct file_source *)fs;
@@ -292,6 +313,8 @@ static enum kerr files_grab(struct frame_source *fs, struct frame *ret)
 		fclose(f);
 		return KERR_IO;
 	}
+	if (s->data)
+		explicit_bzero(s->data, s->len);
 	free(s->data);
 	s->len = (size_t)st.st_size;
 	s->data = malloc(s->len);
@@ -321,6 +344,7 @@ static enum kerr files_open(const char *dir, struct frame_source **ret)
 	if (!s)
 		return KERR_NOMEM;
 	s->base.grab = files_grab;
+	s->base.forget = files_forget;
 	s->base.destroy = files_destroy;
 	snprintf(s->dir, sizeof(s->dir), "%s", dir);
 	d = opendir(dir);
@@ -395,6 +419,7 @@ static void v4l2_poll(struct dev *d, int64_t now)
 		int longest;
 
 		e = camframe_decode(f.fmt, f.data, f.len, f.width, f.height, s->params.color, s->params.dpi, &page);
+		s->src->forget(s->src);
 		/* The camera frames an A4 sheet, so its long side gives the page's resolution. */
 		if (e == KERR_OK) {
 			longest = page->width > page->height ? page->width : page->height;
