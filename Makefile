@@ -1,6 +1,7 @@
 # The 政务服务 7x24 self-service kiosk. `make run` and `make check` install what they need (mk/deps.sh).
 # Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=,
 # READER=pty (make run: the ID-card reader over the serial backend, simulated on a pty).
+# SCANNER=sane (make run: the scanner through libsane from SANE's test backend; SCANNER_FEEDER=1 for its feeder).
 
 O ?= build
 SANITIZE ?=
@@ -10,6 +11,7 @@ CFLAGS ?= -O2 -g
 
 PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl libusb-1.0 cairo cairo-ft \
 	fontconfig
+PKGS += sane-backends
 TEST_PKGS := cmocka
 # The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
 PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto cairo fontconfig
@@ -124,6 +126,10 @@ $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abs
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
 
 $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
+
+# The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.
+$(O)/tests/unit/test_scanner_sane: ALL_CFLAGS += -DSANE_LIBDIR='"$(shell pkg-config --variable=libdir sane-backends)/sane"'
+$(O)/tests/unit/test_scanner_sane: TEST_LIBS += -ldl
 
 # Object prerequisites (the platform's checks) are linked in too.
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a

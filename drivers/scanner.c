@@ -2,6 +2,8 @@
  * freed zeroed. */
 #include "drivers/scanner.h"
 
+#include "drivers/scanner_sane.h"
+#include "drivers/scanner_v4l2.h"
 #include "drivers/sim.h"
 
 #include <assert.h>
@@ -14,6 +16,8 @@ static const struct {
 			  struct clock *clock, struct dev **ret);
 } backends[] = {
 	{ "sim", scanner_sim_open },
+	{ "sane", scanner_sane_open },
+	{ "v4l2", scanner_v4l2_open },
 };
 
 enum kerr scanner_open(const struct dev_config *cfg, const struct dev_sink *sink,

@@ -292,6 +292,53 @@ enum kerr cases_print_receipt(struct kiosk *k)
 	return e;
 }
 
+enum kerr cases_print_notice(struct kiosk *k)
+{
+	struct session *s = &k->session;
+	struct receipt_words *w;
+	struct receipt_doc doc;
+	int y, mo, d, h, mi, sec, wd, job = 0;
+	size_t n = 0;
+	enum kerr e;
+
+	if (!s->item)
+		return KERR_INVAL;
+	if (!k->dev[DEV_RECEIPT])
+		return KERR_NO_DEVICE;
+	w = words_create();
+	if (!w)
+		return KERR_NOMEM;
+	if (s->has_card)
+		mask_name(s->card.name, w->name, sizeof(w->name));
+	clock_local(clock_wall_ms(&k->clock), &y, &mo, &d, &h, &mi, &sec, &wd);
+	snprintf(w->when, sizeof(w->when), "%04d-%02d-%02d %02d:%02d", y, mo, d, h, mi);
+	for (size_t i = 0; i < s->item->n_materials && n < SESSION_MAX_MATERIALS; i++) {
+		const char *words;
+		bool blocking;
+		enum queue_material_status st = cases_material_status(k, i, &words, &blocking);
+
+		if (st == QUEUE_MAT_MISSING || st == QUEUE_MAT_COMMITMENT)
+			w->missing[n++] = (struct receipt_material){ s->item->materials[i].name, words };
+	}
+	w->c = (struct receipt_case){
+		.hall = k->cfg.hall,
+		.item = s->item->name,
+		.applicant = s->has_card ? w->name : NULL,
+		.accepted = w->when,
+		.phone = k->cfg.phone,
+		.missing = w->missing,
+		.n_missing = n,
+	};
+	receipt_build_init(&w->b);
+	receipt_layout_notice(&w->b, &w->c);
+	e = n ? receipt_build_doc(&w->b, &doc) : KERR_INVAL;
+	if (e == KERR_OK)
+		e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
+	receipt_build_finish(&w->b);
+	words_destroy(w);
+	return e;
+}
+
 enum kerr cases_print_a4(struct kiosk *k)
 {
 	struct receipt_words *w;

@@ -40,6 +40,9 @@ enum kerr cases_print_a4(struct kiosk *k);
 void cases_a4_done(struct kiosk *k, int job);
 /* At start: PDFs a crash left in <data>/a4 go. */
 void cases_a4_sweep(struct kiosk *k);
+/* Prints the 一次性告知 notice of the session's missing materials on the receipt printer (no case is stored: the
+ * resident leaves to gather them). KERR_INVAL when nothing is missing, KERR_NO_DEVICE, KERR_PAPER_OUT ... */
+enum kerr cases_print_notice(struct kiosk *k);
 /* Stores the session's evaluation (once). */
 enum kerr cases_store_eval(struct kiosk *k);
 

@@ -30,6 +30,8 @@ void config_defaults(struct config *c)
 	snprintf(c->qr_template, sizeof(c->qr_template), "%s", "ZWFW:%s:%s");
 	c->scan_dpi = 150;
 	c->jpeg_quality = 80;
+	c->scan_page_kb = 1024;
+	c->scan_clean = true;
 	c->platform.chunk_kb = 1024;
 	c->platform.batch = 20;
 	c->platform.backoff_base_ms = 2000;
@@ -86,6 +88,9 @@ static const struct key keys[] = {
 	STR("receipt.qr", qr_template),
 	INT("scan.dpi", scan_dpi, 100, 600),
 	INT("scan.jpeg_quality", jpeg_quality, 30, 95),
+	INT("scan.page_kb", scan_page_kb, 64, 16384),
+	BOOL("scan.clean", scan_clean),
+	BOOL("scan.feeder", scan_feeder),
 	STR("calendar.holidays", holidays),
 	STR("calendar.workdays", workdays),
 	DEV("idcard", DEV_IDCARD),

@@ -23,6 +23,9 @@ struct config {
 	char qr_template[256];  /* receipt QR: printf with case number and query code */
 	int scan_dpi;
 	int jpeg_quality;
+	int scan_page_kb;       /* a stored page's JPEG is at most this large */
+	bool scan_clean;        /* deskew and crop each page */
+	bool scan_feeder;       /* scan from the document feeder rather than the flatbed */
 	char holidays[1024];    /* YYYYMMDD list, comma separated: days off */
 	char workdays[512];     /* YYYYMMDD list: weekend days that are working days (调休) */
 	struct dev_config dev[DEV__COUNT];

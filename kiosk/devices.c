@@ -3,6 +3,7 @@
 
 #include "common/log.h"
 #include "drivers/docprint.h"
+#include "drivers/pageproc.h"
 #include "drivers/idcard.h"
 #include "drivers/idcard_photo.h"
 #include "drivers/keypad.h"
@@ -11,7 +12,6 @@
 #include "kiosk/cases.h"
 #include "kiosk/journey.h"
 #include "kiosk/kiosk.h"
-#include "kiosk/scanimg.h"
 #include "kiosk/sync.h"
 
 #include <errno.h>
@@ -119,18 +119,30 @@ int64_t devices_next_deadline(const struct kiosk *k)
 	return t;
 }
 
+/* A page is cleaned (deskew, crop), compressed under the configured cap and kept with its thumbnail. */
 static void take_page(struct kiosk *k, const struct scan_page *p)
 {
 	struct session *s = &k->session;
 	struct session_material *m = &s->mats[s->cur_mat];
+	struct scan_page *clean = NULL;
+	struct pageproc_info info = { 0 };
+	const struct scan_page *use = p;
 	unsigned char *jpeg = NULL, *thumb = NULL;
 	size_t len = 0;
-	int tw = 0, th = 0;
-	enum kerr e;
+	int tw = 0, th = 0, q = 0, pct = 0;
+	enum kerr e = KERR_OK;
 
-	e = scanimg_jpeg(p, k->cfg.jpeg_quality, &jpeg, &len);
+	if (k->cfg.scan_clean) {
+		e = pageproc_clean(p, &clean, &info);
+		if (clean)
+			use = clean;
+	}
 	if (e == KERR_OK)
-		e = scanimg_thumb(p, 320, &thumb, &tw, &th);
+		e = pageproc_jpeg(use, k->cfg.jpeg_quality, (size_t)k->cfg.scan_page_kb * 1024, &jpeg, &len, &q,
+				  &pct);
+	if (e == KERR_OK)
+		e = pageproc_thumb(use, 320, &thumb, &tw, &th);
+	scan_page_free(clean);
 	if (e == KERR_OK) {
 		if (s->retake >= 0 && (size_t)s->retake < m->n_pages) {
 			e = session_page_replace(m, (size_t)s->retake, jpeg, len, thumb, tw, th, ++k->image_seq);
@@ -149,7 +161,8 @@ static void take_page(struct kiosk *k, const struct scan_page *p)
 		k->banner_error = true;
 		return;
 	}
-	log_debug("scanner: page %d kept, %zu bytes", p->index, len);
+	log_debug("scanner: page %d kept, %zu bytes (quality %d, %d%%), skew %.2f deg%s%s", p->index, len, q, pct,
+		  info.skew_deg, info.deskewed ? ", deskewed" : "", info.cropped ? ", cropped" : "");
 	k->dirty = true;
 }
 

@@ -67,6 +67,7 @@ static const struct flow_row table[] = {
 	{ FLOW_SUMMARY, EV_NEXT, NULL, FLOW_SUMMARY, act_cannot_submit },
 	{ FLOW_SUMMARY, EV_BACK, guard_last_material_scannable, FLOW_SCAN, NULL },
 	{ FLOW_SUMMARY, EV_BACK, NULL, FLOW_FORM, NULL },
+	{ FLOW_SUMMARY, EV_HOME, guard_has_gaps, FLOW_HOME, act_print_notice },
 
 	/* The case is committed before its receipt prints. */
 	{ FLOW_SUBMIT, EV_STORED, NULL, FLOW_PRINT, NULL },

@@ -245,6 +245,15 @@ bool guard_last_material_scannable(struct kiosk *k, int arg)
 	return next_scannable(k, 0) >= 0;
 }
 
+bool guard_has_gaps(struct kiosk *k, int arg)
+{
+	struct cases_gaps g;
+
+	(void)arg;
+	cases_gaps(k, &g);
+	return g.blocking > 0 || g.waivable > 0;
+}
+
 bool guard_can_submit(struct kiosk *k, int arg)
 {
 	struct cases_gaps g;
@@ -432,7 +441,8 @@ void act_phone_invalid(struct kiosk *k, int arg)
 
 void act_scan_start(struct kiosk *k, int arg)
 {
-	struct scan_params p = { .source = SCAN_SOURCE_FLATBED, .dpi = k->cfg.scan_dpi, .color = false };
+	struct scan_params p = { .source = k->cfg.scan_feeder ? SCAN_SOURCE_FEEDER : SCAN_SOURCE_FLATBED,
+				 .dpi = k->cfg.scan_dpi, .color = false };
 	enum kerr e;
 
 	(void)arg;
@@ -505,6 +515,19 @@ void act_cannot_submit(struct kiosk *k, int arg)
 		banner(k, true, "还缺必须提交的材料，暂不能受理。请点击“上一步”补扫，或携带材料到窗口办理。");
 	else
 		banner(k, true, "请先阅读并勾选右侧的承诺，再点击“确认提交”。");
+}
+
+/* Leaving the summary with materials missing: the list goes with the resident, in writing (一次性告知). */
+void act_print_notice(struct kiosk *k, int arg)
+{
+	enum kerr e;
+
+	(void)arg;
+	e = cases_print_notice(k);
+	if (e == KERR_OK)
+		log_info("receipt: missing-materials notice printed for %s", k->session.item->impl_code);
+	else
+		log_warn("receipt: missing-materials notice not printed: %s", kerr_str(e));
 }
 
 void act_store_failed(struct kiosk *k, int arg)

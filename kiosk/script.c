@@ -101,6 +101,28 @@ static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_
 	}
 }
 
+/* "scan-wait [seconds]": lets a real scanner's worker finish the job in progress (the pages come on real time),
+ * handling its events as they arrive; gives up after seconds of real time (30 by default). */
+static enum kerr scan_wait(struct kiosk *k, int seconds, char *err, size_t errlen)
+{
+	int64_t give_up = real_ms() + (int64_t)(seconds > 0 ? seconds : 30) * 1000;
+
+	while (k->session.scanning) {
+		struct ui_input in;
+
+		if (real_ms() >= give_up) {
+			snprintf(err, errlen, "the scanner's job did not end within %d s", seconds > 0 ? seconds : 30);
+			return KERR_TIMEOUT;
+		}
+		ui_sdl_wait(k->ui, 50, &in);
+		if (in.type != UI_IN_NONE)
+			app_handle(k, &in);
+		devices_poll(k, clock_now_ms(&k->clock));
+	}
+	drain(k);
+	return KERR_OK;
+}
+
 static int parse_key(const char *s)
 {
 	if (s[0] == 'f' && s[1] >= '1' && s[1] <= '9')
@@ -190,6 +212,11 @@ enum kerr script_line(struct kiosk *k, const char *line, char *err, size_t errle
 		advance(k, atoll(a));
 	} else if (!strcmp(cmd, "sync")) {
 		enum kerr e = sync_until_empty(k, n >= 2 ? atoi(a) : 30, err, errlen);
+
+		if (e != KERR_OK)
+			return e;
+	} else if (!strcmp(cmd, "scan-wait")) {
+		enum kerr e = scan_wait(k, n >= 2 ? atoi(a) : 30, err, errlen);
 
 		if (e != KERR_OK)
 			return e;

@@ -49,6 +49,10 @@ const char *texts_device_fault(enum dev_class c, enum kerr e)
 			return "没有检测到材料。请将材料正面朝下放在扫描区，再点击“扫描”。";
 		case KERR_NO_DEVICE:
 			return "扫描仪暂时无法使用，已通知工作人员。您可以跳过本项，在最后一步查看缺少的材料。";
+		case KERR_BUSY:
+			return "扫描仪正忙，请稍候几秒再点击“扫描”。已扫描的页面都已保存。";
+		case KERR_TIMEOUT:
+			return "扫描仪没有响应，本次扫描已停止。已扫描的页面都已保存，请重新点击“扫描”。";
 		default:
 			return "扫描没有完成。请重新点击“扫描”；多次失败可跳过本项，到窗口补交。";
 		}

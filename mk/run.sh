@@ -35,5 +35,18 @@ else
 	port=
 	echo "ippeveprinter did not start: A4 printing stays simulated" >&2
 fi
+# SCANNER=sane: the scanner is SANE's own test backend through the real libsane backend, in a private
+# SANE_CONFIG_DIR (an A4 grid picture; the feeder when SCANNER_FEEDER=1).
+if [ "${SCANNER:-}" = sane ]; then
+	mkdir -p "$data/sane"
+	echo test >"$data/sane/dll.conf"
+	printf 'number_of_devices 1\nmode Gray\ndepth 8\ntest-picture "Grid"\ngeometry_max 300.0\nbr_x 210.0\nbr_y 297.0\n' \
+		>"$data/sane/test.conf"
+	SANE_CONFIG_DIR="$data/sane"
+	export SANE_CONFIG_DIR
+	printf '\n# make run SCANNER=sane: SANE test backend\nscanner.backend = sane\nscanner.path = test\n' >>"$conf"
+	[ "${SCANNER_FEEDER:-}" = 1 ] && printf 'scan.feeder = true\n' >>"$conf"
+	echo "Scanner: SANE test backend (libsane), configured in $data/sane"
+fi
 echo "Receipts: $data/receipt/job-N.png"
 "$kiosk" --config "$conf" --data "$data" --dev "$@"

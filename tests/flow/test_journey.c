@@ -197,6 +197,180 @@ static void test_missing_materials_told_at_once(void **state)
 	assert_int_equal(s.cases, 0);
 }
 
+static bool has_ecert(const struct catalog_item *it)
+{
+	for (size_t i = 0; i < it->n_materials; i++)
+		if (it->materials[i].ecert)
+			return n_scannable(it) >= 1;
+	return false;
+}
+
+static bool has_commitment(const struct catalog_item *it)
+{
+	for (size_t i = 0; i < it->n_materials; i++)
+		if (it->materials[i].mandatory && !it->materials[i].ecert && it->materials[i].commitment_ok)
+			return true;
+	return false;
+}
+
+static bool not_commitment(const struct catalog_material *m)
+{
+	return !m->commitment_ok;
+}
+
+/* A resident who leaves the summary with materials missing takes the list home in writing (一次性告知); no case
+ * is stored, and the scans go with the session. */
+static void test_leaving_with_gaps_prints_notice(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_blocking);
+	struct stored s;
+	char bin[256];
+	struct stat st;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	line(f, "tap footer.next");
+	for (size_t i = 0; i < n_scannable(it); i++)
+		line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 一次性告知");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 0);
+	assert_true(log_has(f, "missing-materials notice printed"));
+	snprintf(bin, sizeof(bin), "%s/receipt/job-1.bin", f->data);
+	assert_int_equal(stat(bin, &st), 0);
+	assert_true(st.st_size > 100);
+}
+
+/* Everything scanned: leaving from the summary prints nothing. */
+static void test_leaving_complete_prints_nothing(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	char bin[256];
+	struct stat st;
+
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "expect-text 材料齐全");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	assert_int_equal(run(f), 0);
+	snprintf(bin, sizeof(bin), "%s/receipt/job-1.bin", f->data);
+	assert_int_not_equal(stat(bin, &st), 0);
+}
+
+/* A material the platform holds as an electronic certificate is never asked for, and the summary says why. */
+static void test_ecert_not_scanned(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_ecert);
+	struct stored s;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 已电子获取，无需提交");
+	line(f, "tap footer.next");
+	finish_with_rating(f, 0);
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+	assert_int_equal(s.pages, (int)n_scannable(it) + 1);
+}
+
+/* A proof replaced by a signed commitment (告知承诺): told at once, accepted once the resident commits. */
+static void test_commitment_replaces_proof(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_commitment);
+	struct stored s;
+
+	assert_non_null(it);
+	write_conf(f, NULL);
+	begin(f);
+	to_form(f, it, "resident");
+	scan_materials(f, it, not_commitment);
+	line(f, "expect SUMMARY");
+	line(f, "expect-text 可签告知承诺代替");
+	line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "tap summary.commit");
+	line(f, "tap footer.next");
+	finish_with_rating(f, 0);
+	assert_int_equal(run(f), 0);
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+}
+
+/* The journey with the real SANE backend scanning from SANE's own test backend: real pages, processed and stored.
+ * The test backend loses its reader's buffers inside a library unloaded at sane_exit(), where no suppression can
+ * name it; under a sanitizer this run alone skips the leak check (test_scanner_sane checks ours with the library
+ * kept loaded). */
+static void test_journey_with_sane(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+	char dir[200], path[260], *old_asan = getenv("ASAN_OPTIONS") ? strdup(getenv("ASAN_OPTIONS")) : NULL;
+	char asan[512];
+	struct stored s;
+	FILE *c;
+
+	snprintf(dir, sizeof(dir), "%s/sane", f->dir);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/dll.conf", dir);
+	c = fopen(path, "w");
+	assert_non_null(c);
+	fputs("test\n", c);
+	fclose(c);
+	snprintf(path, sizeof(path), "%s/test.conf", dir);
+	c = fopen(path, "w");
+	assert_non_null(c);
+	fputs("number_of_devices 1\nmode Gray\ndepth 8\ntest-picture \"Grid\"\nbr_x 100.0\nbr_y 140.0\n", c);
+	fclose(c);
+	setenv("SANE_CONFIG_DIR", dir, 1);
+	snprintf(asan, sizeof(asan), "%s%sdetect_leaks=0", old_asan ? old_asan : "", old_asan ? ":" : "");
+	setenv("ASAN_OPTIONS", asan, 1);
+	write_conf(f, "scanner.backend = sane\nscanner.path = test\nscan.page_kb = 64");
+	begin(f);
+	to_form(f, it, "resident");
+	line(f, "tap footer.next");
+	line(f, "expect SCAN");
+	for (size_t i = 0; i < n_scannable(it); i++) {
+		line(f, "tap scan.start");
+		line(f, "scan-wait 20");
+		line(f, "expect-no-text 没有保存成功");
+		line(f, "tap footer.next");
+	}
+	line(f, "expect-text 材料齐全");
+	line(f, "tap footer.next");
+	finish_with_rating(f, 0);
+	assert_int_equal(run(f), 0);
+	unsetenv("SANE_CONFIG_DIR");
+	if (old_asan)
+		setenv("ASAN_OPTIONS", old_asan, 1);
+	else
+		unsetenv("ASAN_OPTIONS");
+	free(old_asan);
+	stored(f, &s);
+	assert_int_equal(s.cases, 1);
+	assert_int_equal(s.pages, (int)n_scannable(it));
+	assert_true(log_has(f, "scanner: READY"));
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	assert_int_equal(system(path), 0);
+}
+
 static void test_accept_with_gaps(void **state)
 {
 	struct fixture *f = *state;
@@ -642,6 +816,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_keypad_and_screen_race, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_idle_wipes_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_full, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leaving_with_gaps_prints_notice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leaving_complete_prints_nothing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ecert_not_scanned, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_commitment_replaces_proof, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_journey_with_sane, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_catalog_and_data_folder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_case_numbers_never_repeat, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_script_fails_clearly, setup, teardown),

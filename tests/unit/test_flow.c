@@ -82,9 +82,11 @@ static void test_every_state_has_a_way_home(void **state)
 	}
 	assert_true(home_any);
 	assert_true(idle_any);
-	/* And no state catches HOME or IDLE itself, which would shadow the way home. */
+	/* And no state catches HOME or IDLE to go anywhere else, which would shadow the way home (a state may
+	 * do something on its way home: the summary prints the missing-materials notice). */
 	for (size_t i = 0; i < n; i++)
-		if (t[i].from != FLOW_ANY && (t[i].event == EV_HOME || t[i].event == EV_IDLE))
+		if (t[i].from != FLOW_ANY && (t[i].event == EV_HOME || t[i].event == EV_IDLE) &&
+		    t[i].to != FLOW_HOME)
 			fail_msg("row %zu shadows the way home in %s", i, flow_state_str(t[i].from));
 }
 

@@ -269,7 +269,7 @@ static void slow_and_sizes(void **state)
 static void controls(void **state)
 {
 	struct rig *r = *state;
-	struct dev_config cfg = { .backend = "sane" };
+	struct dev_config cfg = { .backend = "twain" };
 	struct dev_sink sink = { post, r };
 	struct dev *d = NULL;
 
