@@ -1,7 +1,8 @@
 # The 政务服务 7x24 self-service kiosk. `make run` and `make check` install what they need (mk/deps.sh).
 # Variables: O= build folder, SANITIZE=address,undefined, CFLAGS=, PREFIX=, DESTDIR=,
 # READER=pty (make run: the ID-card reader over the serial backend, simulated on a pty).
-# SCANNER=sane (make run: the scanner through libsane from SANE's test backend; SCANNER_FEEDER=1 for its feeder).
+# SCANNER=sane (make run: the scanner through libsane from SANE's test backend; SCANNER_FEEDER=1 for its feeder),
+# SCANNER=camera (make run: a document camera through the v4l2 backend, playing recorded frames).
 
 O ?= build
 SANITIZE ?=
@@ -131,6 +132,12 @@ $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
 $(O)/tests/unit/test_scanner_sane: ALL_CFLAGS += -DSANE_LIBDIR='"$(shell pkg-config --variable=libdir sane-backends)/sane"'
 $(O)/tests/unit/test_scanner_sane: TEST_LIBS += -ldl
 
+# Document camera frames for tests and `make run SCANNER=camera`.
+CAMFRAMES := $(O)/tests/tools/camframes
+$(CAMFRAMES): $(O)/tests/support/camframes.o
+$(O)/tests/flow/test_camera: $(O)/tests/support/journey_script.o $(O)/tests/support/camframes.o
+$(O)/tests/golden/test_golden: $(O)/tests/support/camframes.o
+
 # Object prerequisites (the platform's checks) are linked in too.
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a
 	@mkdir -p $(@D)
@@ -171,14 +178,14 @@ deps-check:
 # platform on loopback, and a real IPP printer (ippeveprinter) for A4.
 # READER=pty: the ID-card reader through the real serial backend, a simulated reader on a pty.
 run: deps-build
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all $(CAMFRAMES)
 ifeq ($(READER),pty)
 	@sh mk/run-pty.sh $(KIOSK) $(KIOSKCTL) $(abspath $(O))/run-pty $(O)/run-data $(RUN_ARGS)
 else
-	@sh mk/run.sh $(KIOSK) $(O)/run-data $(RUN_ARGS)
+	@CAMFRAMES=$(CAMFRAMES) sh mk/run.sh $(KIOSK) $(O)/run-data $(RUN_ARGS)
 endif
 
-build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN)
+build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN) $(CAMFRAMES)
 
 # Every test, headless. Ends with "N passed, N failed".
 check: deps-check

@@ -96,7 +96,9 @@ static void quiet(j_common_ptr c)
 	(void)c; /* a damaged frame is an error returned, not a line on stderr */
 }
 
-static enum kerr mjpeg(const unsigned char *data, size_t len, bool color, int dpi, struct scan_page **ret)
+/* max_w > 0: libjpeg scales the decode down by n/8 to the largest size no wider than max_w (1/8 at least). */
+static enum kerr mjpeg(const unsigned char *data, size_t len, bool color, int dpi, int max_w,
+		       struct scan_page **ret)
 {
 	struct jpeg_decompress_struct d;
 	struct jerr err;
@@ -119,6 +121,13 @@ static enum kerr mjpeg(const unsigned char *data, size_t len, bool color, int dp
 		return KERR_PROTO;
 	}
 	d.out_color_space = color ? JCS_RGB : JCS_GRAYSCALE;
+	if (max_w > 0) {
+		d.scale_denom = 8;
+		for (d.scale_num = 8; d.scale_num > 1; d.scale_num--)
+			if (((unsigned long)d.image_width * d.scale_num + 7) / 8 <= (unsigned long)max_w)
+				break;
+		d.dct_method = JDCT_IFAST;
+	}
 	jpeg_start_decompress(&d);
 	p = page_new((int)d.output_width, (int)d.output_height, color ? 3 : 1, dpi);
 	if (!p || d.output_components != p->channels) {
@@ -150,10 +159,62 @@ enum kerr camframe_decode(enum camframe_format f, const unsigned char *data, siz
 		return KERR_INVAL;
 	switch (f) {
 	case CAMFRAME_MJPEG:
-		return mjpeg(data, len, color, dpi, ret);
+		return mjpeg(data, len, color, dpi, 0, ret);
 	case CAMFRAME_YUYV:
 		return yuyv(data, len, width, height, color, dpi, ret);
 	default:
 		return KERR_INVAL;
 	}
+}
+
+/* Nearest-neighbour shrink to at most max_w wide: a preview is looked at, not read. */
+static enum kerr shrink(struct scan_page *p, int max_w, struct scan_page **ret)
+{
+	struct scan_page *q;
+	int w, h;
+
+	if (p->width <= max_w) {
+		*ret = p;
+		return KERR_OK;
+	}
+	w = max_w;
+	h = (int)((long)p->height * max_w / p->width);
+	q = page_new(w, h < 1 ? 1 : h, p->channels, p->dpi);
+	if (!q) {
+		scan_page_free(p);
+		return KERR_NOMEM;
+	}
+	for (int y = 0; y < q->height; y++) {
+		const unsigned char *src = p->pixels + (size_t)(y * p->height / q->height) * (size_t)p->width * 3;
+		unsigned char *dst = q->pixels + (size_t)y * (size_t)w * 3;
+
+		for (int x = 0; x < w; x++)
+			memcpy(dst + 3 * x, src + (size_t)(x * p->width / w) * 3, 3);
+	}
+	scan_page_free(p);
+	*ret = q;
+	return KERR_OK;
+}
+
+enum kerr camframe_preview(enum camframe_format f, const unsigned char *data, size_t len, int width, int height,
+			   int max_w, struct scan_page **ret)
+{
+	struct scan_page *p = NULL;
+	enum kerr e;
+
+	if (!data || !ret || max_w < 16)
+		return KERR_INVAL;
+	switch (f) {
+	case CAMFRAME_MJPEG:
+		e = mjpeg(data, len, true, 0, max_w, &p);
+		break;
+	case CAMFRAME_YUYV:
+		e = yuyv(data, len, width, height, true, 0, &p);
+		break;
+	default:
+		return KERR_INVAL;
+	}
+	if (e != KERR_OK)
+		return e;
+	return shrink(p, max_w, ret);
 }

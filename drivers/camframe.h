@@ -19,4 +19,10 @@ const char *camframe_format_str(enum camframe_format f);
 enum kerr camframe_decode(enum camframe_format f, const unsigned char *data, size_t len, int width, int height,
 			  bool color, int dpi, struct scan_page **ret);
 
+/* Decodes one frame for the live preview: RGB, at most max_w pixels wide (aspect kept). An MJPEG frame is
+ * decoded at a reduced scale by libjpeg itself, so a 5-megapixel camera costs a fraction of a full decode.
+ * Errors as camframe_decode(), and KERR_INVAL for max_w below 16. */
+enum kerr camframe_preview(enum camframe_format f, const unsigned char *data, size_t len, int width, int height,
+			   int max_w, struct scan_page **ret);
+
 #endif

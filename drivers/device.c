@@ -102,6 +102,7 @@ const char *dev_event_type_str(enum dev_event_type t)
 		[DEV_EV_STATUS] = "STATUS", [DEV_EV_CARD] = "CARD", [DEV_EV_CARD_ERROR] = "CARD_ERROR",
 		[DEV_EV_CARD_REMOVED] = "CARD_REMOVED", [DEV_EV_PAGE] = "PAGE", [DEV_EV_SCAN_DONE] = "SCAN_DONE",
 		[DEV_EV_PRINT_DONE] = "PRINT_DONE", [DEV_EV_KEY] = "KEY",
+		[DEV_EV_PREVIEW] = "PREVIEW",
 	};
 	return (unsigned)t < DEV_EV__COUNT ? names[t] : "UNKNOWN";
 }

@@ -40,6 +40,8 @@ enum dev_event_type {
 	DEV_EV_SCAN_DONE,    /* scanner: the job ended; err OK, NO_DOCS (nothing to scan), JAMMED, COVER_OPEN, IO ... */
 	DEV_EV_PRINT_DONE,   /* receipt or docprint: a job ended; value is the job id, err OK or the fault */
 	DEV_EV_KEY,          /* keypad: a key; value is the evaluation level index 0..4 (0 = 非常满意) */
+	DEV_EV_PREVIEW,      /* scanner: a live camera picture; payload is struct scan_page (RGB), or err when the
+			      * camera stopped sending (the preview is then off) */
 	DEV_EV__COUNT
 };
 

@@ -225,14 +225,15 @@ enum kerr pageproc_rotate(const struct scan_page *p, double deg, int fill, struc
 	return KERR_OK;
 }
 
-/* The first and last index whose count passes half of len, or false when there is none. */
+/* The first and last index whose count passes a third of len, or false when there is none. A third, not a
+ * half: under a document camera an upright A4 sheet spans less than half of a 4:3 frame's width. */
 static bool span(const int *count, int n, int len, int *ret_a, int *ret_b)
 {
 	int a = 0, b = n - 1;
 
-	while (a < n && count[a] * 2 < len)
+	while (a < n && count[a] * 3 < len)
 		a++;
-	while (b > a && count[b] * 2 < len)
+	while (b > a && count[b] * 3 < len)
 		b--;
 	if (a >= n)
 		return false;

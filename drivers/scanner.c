@@ -47,6 +47,18 @@ void scanner_cancel(struct dev *d)
 	ops->cancel(d);
 }
 
+enum kerr scanner_preview(struct dev *d, const struct scan_preview *p)
+{
+	const struct scanner_ops *ops = (const struct scanner_ops *)d->ops;
+
+	assert(d->ops->cls == DEV_SCANNER);
+	if (!ops->preview)
+		return p ? KERR_UNSUPPORTED : KERR_OK;
+	if (p && (p->interval_ms < 20 || p->interval_ms > 2000 || p->max_w < 64 || p->max_w > 4096))
+		return KERR_INVAL;
+	return ops->preview(d, p);
+}
+
 void scan_page_free(void *page)
 {
 	struct scan_page *p = page;

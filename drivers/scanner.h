@@ -21,18 +21,30 @@ struct scan_page {
 	unsigned char *pixels; /* width * height * channels bytes, owned by the page */
 };
 
+/* A document camera's live picture for the screen. */
+struct scan_preview {
+	int interval_ms; /* one picture this often, on the device clock (100: 10 a second) */
+	int max_w;	 /* pixels wide at most; the screen scales it */
+};
+
 struct scanner_ops {
 	struct dev_ops base;
 	/* Starts a job: DEV_EV_PAGE for each page, then DEV_EV_SCAN_DONE. A flatbed gives one page; a feeder gives
 	 * pages until it is empty. */
 	enum kerr (*start)(struct dev *d, const struct scan_params *p);
 	void (*cancel)(struct dev *d);
+	/* Optional (NULL: no live picture). p NULL stops it. */
+	enum kerr (*preview)(struct dev *d, const struct scan_preview *p);
 };
 
 enum kerr scanner_open(const struct dev_config *cfg, const struct dev_sink *sink, struct clock *clock,
 		       struct dev **ret);
 enum kerr scanner_start(struct dev *d, const struct scan_params *p);
 void scanner_cancel(struct dev *d);
+/* Starts (p) or stops (NULL) the live picture: DEV_EV_PREVIEW at a steady rate, a picture that would come late
+ * skipped rather than queued, none while a capture runs. KERR_UNSUPPORTED for a scanner that has no camera,
+ * KERR_INVAL for an interval outside 20..2000 ms or a width outside 64..4096. */
+enum kerr scanner_preview(struct dev *d, const struct scan_preview *p);
 
 /* Zeroes and frees a page (scans are personal data). NULL-safe. */
 void scan_page_free(void *page);

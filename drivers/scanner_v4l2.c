@@ -380,6 +380,11 @@ struct scanner_v4l2 {
 	int64_t until;	 /* the job's deadline */
 	int64_t next_at; /* the next look for a frame */
 	bool damaged;	 /* a frame of this job could not be decoded */
+	/* the live picture */
+	bool previewing;
+	struct scan_preview preview;
+	int64_t preview_at; /* when the next picture is due */
+	int64_t preview_silent_since; /* the first failed look since the last picture, -1: none */
 };
 
 static void finish(struct scanner_v4l2 *s, enum kerr e, int pages)
@@ -405,9 +410,9 @@ static enum kerr v4l2_start(struct dev *d, const struct scan_params *p)
 	return KERR_OK;
 }
 
-static void v4l2_poll(struct dev *d, int64_t now)
+static void capture_poll(struct scanner_v4l2 *s, int64_t now)
 {
-	struct scanner_v4l2 *s = (struct scanner_v4l2 *)d;
+	struct dev *d = &s->dev;
 	struct scan_page *page = NULL;
 	struct frame f;
 	enum kerr e;
@@ -444,11 +449,73 @@ static void v4l2_poll(struct dev *d, int64_t now)
 	finish(s, KERR_OK, 1);
 }
 
-static int64_t v4l2_next_deadline(struct dev *d)
+/* The live picture keeps its rhythm: the next is due one interval after the last was due, and when the loop
+ * fell behind (a slow decode, a busy kiosk) the missed ones are skipped, never delivered in a burst. */
+static void preview_poll(struct scanner_v4l2 *s, int64_t now)
+{
+	struct scan_page *page = NULL;
+	struct frame f;
+	enum kerr e;
+
+	if (!s->previewing || s->busy || now < s->preview_at)
+		return;
+	e = s->src->grab(s->src, &f);
+	if (e == KERR_OK) {
+		e = camframe_preview(f.fmt, f.data, f.len, f.width, f.height, s->preview.max_w, &page);
+		s->src->forget(s->src);
+	}
+	if (e == KERR_OK) {
+		s->preview_silent_since = -1;
+		dev_post(&s->dev, DEV_EV_PREVIEW, KERR_OK, 0, page, scan_page_free);
+		s->preview_at += s->preview.interval_ms;
+		if (s->preview_at <= now)
+			s->preview_at = now + s->preview.interval_ms;
+		return;
+	}
+	/* No frame yet, or a damaged one: look again soon; a camera silent for frame_ms has stopped. */
+	if (s->preview_silent_since < 0)
+		s->preview_silent_since = now;
+	if ((e == KERR_BUSY || e == KERR_PROTO) && now - s->preview_silent_since < s->frame_ms) {
+		s->preview_at = now + POLL_MS;
+		return;
+	}
+	s->previewing = false;
+	dev_set_status(&s->dev, DEV_STATE_FAULT, e == KERR_BUSY || e == KERR_PROTO ? KERR_TIMEOUT : e,
+		       "no picture from the camera");
+	dev_post(&s->dev, DEV_EV_PREVIEW, e == KERR_BUSY || e == KERR_PROTO ? KERR_TIMEOUT : e, 0, NULL, NULL);
+}
+
+static void v4l2_poll(struct dev *d, int64_t now)
 {
 	struct scanner_v4l2 *s = (struct scanner_v4l2 *)d;
 
-	return s->busy ? s->next_at : INT64_MAX;
+	capture_poll(s, now);
+	preview_poll(s, now);
+}
+
+static int64_t v4l2_next_deadline(struct dev *d)
+{
+	struct scanner_v4l2 *s = (struct scanner_v4l2 *)d;
+	int64_t t = s->busy ? s->next_at : INT64_MAX;
+
+	if (s->previewing && !s->busy && s->preview_at < t)
+		t = s->preview_at;
+	return t;
+}
+
+static enum kerr v4l2_preview(struct dev *d, const struct scan_preview *p)
+{
+	struct scanner_v4l2 *s = (struct scanner_v4l2 *)d;
+
+	s->previewing = p != NULL;
+	if (p) {
+		s->preview = *p;
+		s->preview_at = clock_now_ms(d->clock);
+		s->preview_silent_since = -1;
+		if (d->status.state == DEV_STATE_FAULT)
+			dev_set_status(d, DEV_STATE_READY, KERR_OK, "ready");
+	}
+	return KERR_OK;
 }
 
 static void v4l2_cancel(struct dev *d)
@@ -486,6 +553,7 @@ static const struct scanner_ops v4l2_ops = {
 	},
 	.start = v4l2_start,
 	.cancel = v4l2_cancel,
+	.preview = v4l2_preview,
 };
 
 enum kerr scanner_v4l2_open(const struct dev_config *cfg, const struct dev_sink *sink, struct clock *clock,

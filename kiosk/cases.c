@@ -5,6 +5,7 @@
 #include "common/mask.h"
 #include "drivers/docpdf.h"
 #include "drivers/docprint.h"
+#include "drivers/pageproc.h"
 #include "drivers/receipt_layout.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/sync.h"
@@ -115,6 +116,35 @@ int cases_promised_date(const struct kiosk *k, int64_t wall_ms)
 			   k->cfg.workdays);
 }
 
+/* A material the platform takes as one PDF: its pages bundled in scan order, the JPEGs embedded as they are.
+ * *ret owns the PDF (personal data: bundle_free()). */
+static enum kerr bundle(const struct session_material *m, struct queue_page *ret)
+{
+	const unsigned char *jpegs[SESSION_MAX_PAGES];
+	size_t lens[SESSION_MAX_PAGES];
+	unsigned char *pdf = NULL;
+	size_t len = 0;
+	enum kerr e;
+
+	for (size_t p = 0; p < m->n_pages; p++) {
+		jpegs[p] = m->pages[p].jpeg;
+		lens[p] = m->pages[p].jpeg_len;
+	}
+	e = pageproc_pdf(jpegs, lens, m->n_pages, &pdf, &len);
+	if (e != KERR_OK)
+		return e;
+	*ret = (struct queue_page){ pdf, len, QUEUE_MEDIA_PDF };
+	return KERR_OK;
+}
+
+static void bundle_free(struct queue_page *p)
+{
+	if (p->media_type && strcmp(p->media_type, QUEUE_MEDIA_PDF) == 0 && p->data) {
+		explicit_bzero((void *)p->data, p->len);
+		free((void *)p->data);
+	}
+}
+
 enum kerr cases_store(struct kiosk *k)
 {
 	struct session *s = &k->session;
@@ -142,8 +172,20 @@ enum kerr cases_store(struct kiosk *k)
 			.pages = pages[i],
 			.n_pages = s->mats[i].n_pages,
 		};
+		if (it->materials[i].pdf && s->mats[i].n_pages > 0) {
+			e = bundle(&s->mats[i], &pages[i][0]);
+			if (e == KERR_OK) {
+				mats[i].n_pages = 1;
+				continue;
+			}
+			/* The case matters more than its format: the pages go as they are (the contract allows
+			 * it) rather than the resident being turned away. */
+			log_warn("store: material %s not bundled as PDF (%s): its pages go as JPEG",
+				 it->materials[i].code, kerr_str(e));
+		}
 		for (size_t p = 0; p < s->mats[i].n_pages; p++)
-			pages[i][p] = (struct queue_page){ s->mats[i].pages[p].jpeg, s->mats[i].pages[p].jpeg_len };
+			pages[i][p] = (struct queue_page){ s->mats[i].pages[p].jpeg, s->mats[i].pages[p].jpeg_len,
+							   QUEUE_MEDIA_JPEG };
 	}
 	if (pd)
 		snprintf(promised, sizeof(promised), "%08d", pd);
@@ -173,6 +215,9 @@ enum kerr cases_store(struct kiosk *k)
 
 		e = queue_case_add(k->queue, &c, case_no, query);
 	}
+	for (size_t i = 0; i < n; i++)
+		if (mats[i].n_pages)
+			bundle_free(&pages[i][0]);
 	if (e != KERR_OK)
 		return e;
 	snprintf(s->case_no, sizeof(s->case_no), "%s", case_no);

@@ -388,6 +388,14 @@ static enum kerr parse_material(struct ctx *x, json_t *o, const struct catalog_i
 		e = take_bools(x, o, mat_bools, COUNT(mat_bools), m);
 	if (e != KERR_OK)
 		return e;
+	{
+		json_t *fmt = json_object_get(o, "format");
+
+		if (fmt && (!json_is_string(fmt) || (strcmp(json_string_value(fmt), "jpeg") != 0 &&
+						     strcmp(json_string_value(fmt), "pdf") != 0)))
+			return fail(x, KERR_INVAL, "format (扫描件格式) must be \"jpeg\" or \"pdf\"");
+		m->pdf = fmt && strcmp(json_string_value(fmt), "pdf") == 0;
+	}
 	for (size_t j = 0; j < i; j++)
 		if (strcmp(it->materials[j].code, m->code) == 0)
 			return fail(x, KERR_INVAL, "code %s is also used by material %zu", m->code,

@@ -18,6 +18,7 @@ struct catalog_material {
 	bool gap_ok;         /* may be missing when the item is accepted with gaps (容缺) */
 	bool commitment_ok;  /* may be replaced by a signed commitment (告知承诺) */
 	bool ecert;          /* the platform holds it as an electronic certificate: not scanned */
+	bool pdf;            /* the platform takes its pages as one PDF ("format": "pdf") */
 	char *note;          /* may be NULL */
 };
 

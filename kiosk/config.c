@@ -86,7 +86,7 @@ static const struct key keys[] = {
 	STR("store.cipher", cipher),
 	INT("store.retention_days", retention_days, 0, 3650),
 	STR("receipt.qr", qr_template),
-	INT("scan.dpi", scan_dpi, 100, 600),
+	INT("scan.dpi", scan_dpi, 150, 600),
 	INT("scan.jpeg_quality", jpeg_quality, 30, 95),
 	INT("scan.page_kb", scan_page_kb, 64, 16384),
 	BOOL("scan.clean", scan_clean),

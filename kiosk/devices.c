@@ -13,6 +13,7 @@
 #include "kiosk/journey.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/sync.h"
+#include "kiosk/texts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -119,6 +120,34 @@ int64_t devices_next_deadline(const struct kiosk *k)
 	return t;
 }
 
+/* The camera's live picture, shown while a material is scanned; one that stopped says so once. */
+static void take_preview(struct kiosk *k, const struct dev_event *ev)
+{
+	const struct scan_page *p = ev->payload;
+	unsigned char *rgba = NULL;
+	int w = 0, h = 0;
+	enum kerr e;
+
+	if (k->state != FLOW_SCAN || !k->session.camera)
+		return;
+	if (ev->err != KERR_OK || !p) {
+		log_warn("scanner: the camera's picture stopped: %s", kerr_str(ev->err));
+		session_preview_clear(&k->session);
+		/* However it stopped, the resident sees no picture: say that, and that the pages taken are kept. */
+		snprintf(k->banner, sizeof(k->banner), "%s",
+			 texts_camera_fault(ev->err == KERR_NO_DEVICE ? KERR_NO_DEVICE : KERR_TIMEOUT));
+		k->dirty = true;
+		return;
+	}
+	e = pageproc_thumb(p, p->width, &rgba, &w, &h);
+	if (e != KERR_OK) {
+		log_warn("scanner: a live picture not shown: %s", kerr_str(e));
+		return;
+	}
+	session_preview_set(&k->session, rgba, w, h, ++k->image_seq);
+	k->dirty = true;
+}
+
 /* A page is cleaned (deskew, crop), compressed under the configured cap and kept with its thumbnail. */
 static void take_page(struct kiosk *k, const struct scan_page *p)
 {
@@ -222,6 +251,9 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		break;
 	case DEV_EV_SCAN_DONE:
 		flow_dispatch(k, EV_SCAN_DONE, ev->err);
+		break;
+	case DEV_EV_PREVIEW:
+		take_preview(k, ev);
 		break;
 	case DEV_EV_PRINT_DONE:
 		if (ev->cls == DEV_RECEIPT && k->state == FLOW_PRINT && ev->value == k->print_job)

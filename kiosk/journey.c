@@ -132,12 +132,25 @@ void enter_scan(struct kiosk *k)
 		i = prev_scannable(k, (int)s->cur_mat);
 	s->cur_mat = i < 0 ? 0 : (size_t)i;
 	s->retake = -1;
+	/* A document camera shows what it sees, so the resident can place the paper before touching 拍照. */
+	if (k->dev[DEV_SCANNER]) {
+		const struct scan_preview p = { .interval_ms = KIOSK_PREVIEW_MS, .max_w = KIOSK_PREVIEW_W };
+		enum kerr e = scanner_preview(k->dev[DEV_SCANNER], &p);
+
+		s->camera = e == KERR_OK;
+		if (e != KERR_OK && e != KERR_UNSUPPORTED)
+			log_warn("scanner: no live picture: %s", kerr_str(e));
+	}
 }
 
 void exit_scan(struct kiosk *k)
 {
 	if (k->session.scanning && k->dev[DEV_SCANNER])
 		scanner_cancel(k->dev[DEV_SCANNER]);
+	if (k->session.camera && k->dev[DEV_SCANNER])
+		scanner_preview(k->dev[DEV_SCANNER], NULL);
+	k->session.camera = false;
+	session_preview_clear(&k->session);
 	k->session.scanning = false;
 }
 
@@ -455,7 +468,7 @@ void act_scan_start(struct kiosk *k, int arg)
 	e = k->dev[DEV_SCANNER] ? scanner_start(k->dev[DEV_SCANNER], &p) : KERR_NO_DEVICE;
 	if (e != KERR_OK) {
 		log_warn("scanner: cannot start: %s", kerr_str(e));
-		banner(k, true, texts_device_fault(DEV_SCANNER, e));
+		banner(k, true, k->session.camera ? texts_camera_fault(e) : texts_device_fault(DEV_SCANNER, e));
 		k->session.retake = -1;
 		return;
 	}
@@ -469,7 +482,8 @@ void act_scan_done(struct kiosk *k, int arg)
 	k->session.retake = -1;
 	if (arg != KERR_OK) {
 		log_warn("scanner: job ended: %s", kerr_str((enum kerr)arg));
-		banner(k, true, texts_device_fault(DEV_SCANNER, (enum kerr)arg));
+		banner(k, true, k->session.camera ? texts_camera_fault((enum kerr)arg)
+						 : texts_device_fault(DEV_SCANNER, (enum kerr)arg));
 	}
 }
 

@@ -18,6 +18,10 @@
 #include <stdio.h>
 
 #define KIOSK_PENDING_MAX 16
+/* A document camera's live picture: 10 a second, enough to place a sheet by; 640 wide, what the screen's
+ * preview box shows without a decode the board cannot keep up with. */
+#define KIOSK_PREVIEW_MS 100
+#define KIOSK_PREVIEW_W 640
 
 struct control;
 

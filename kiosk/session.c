@@ -31,8 +31,26 @@ void session_material_clear(struct session_material *m)
 	m->n_pages = 0;
 }
 
+void session_preview_clear(struct session *s)
+{
+	if (s->preview) {
+		explicit_bzero(s->preview, (size_t)s->preview_image.w * (size_t)s->preview_image.h * 4);
+		free(s->preview);
+	}
+	s->preview = NULL;
+	s->preview_image = (struct ui_image){ 0 };
+}
+
+void session_preview_set(struct session *s, unsigned char *rgba, int w, int h, uint64_t key)
+{
+	session_preview_clear(s);
+	s->preview = rgba;
+	s->preview_image = (struct ui_image){ .w = w, .h = h, .rgba = rgba, .key = key };
+}
+
 void session_clear(struct session *s)
 {
+	session_preview_clear(s);
 	for (size_t i = 0; i < SESSION_MAX_MATERIALS; i++)
 		session_material_clear(&s->mats[i]);
 	explicit_bzero(s, sizeof(*s));

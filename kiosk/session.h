@@ -50,6 +50,11 @@ struct session {
 	size_t cur_mat;          /* index into the item's materials of the one being scanned */
 	int retake;              /* page index being rescanned, or -1 */
 	bool scanning;
+	/* A document camera (高拍仪) shows its live picture while a material is being scanned; preview is the
+	 * latest (RGBA, owned), NULL before the first. */
+	bool camera;
+	unsigned char *preview;
+	struct ui_image preview_image;
 	bool gaps_accepted;      /* the resident confirmed the commitment (容缺受理 / 告知承诺) */
 	char case_no[40];
 	char query_code[16];
@@ -90,6 +95,10 @@ enum kerr session_page_add(struct session_material *m, unsigned char *jpeg, size
 /* Replaces page i (taking ownership); frees the old one. */
 enum kerr session_page_replace(struct session_material *m, size_t i, unsigned char *jpeg, size_t jpeg_len,
 			       unsigned char *thumb, int tw, int th, uint64_t key);
+/* Replaces the live picture (taking ownership of rgba, w x h); the last one is zeroed and freed. */
+void session_preview_set(struct session *s, unsigned char *rgba, int w, int h, uint64_t key);
+/* Drops the live picture. */
+void session_preview_clear(struct session *s);
 /* Removes page i. */
 void session_page_remove(struct session_material *m, size_t i);
 

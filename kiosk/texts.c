@@ -34,6 +34,21 @@ const char *texts_reader_recovered(void)
 	return "读卡器已恢复正常。请将身份证平放在下方读卡区，读取完成前请勿移动。";
 }
 
+const char *texts_camera_fault(enum kerr e)
+{
+	switch (e) {
+	case KERR_NO_DEVICE:
+		return "高拍仪暂时无法使用，已通知工作人员。您可以跳过本项，在最后一步查看缺少的材料。";
+	case KERR_BUSY:
+		return "高拍仪正忙，请稍候几秒再点击“拍照”。已拍的页面都已保存。";
+	case KERR_TIMEOUT:
+	case KERR_PROTO:
+		return "高拍仪没有画面，已通知工作人员。已拍的页面都已保存；您可以稍后重试，或跳过本项到窗口补交。";
+	default:
+		return "拍照没有完成。请重新点击“拍照”；多次失败可跳过本项，到窗口补交。";
+	}
+}
+
 const char *texts_device_fault(enum dev_class c, enum kerr e)
 {
 	switch (c) {

@@ -10,6 +10,8 @@ const char *texts_card_error(enum kerr e);
 const char *texts_reader_fault(enum kerr e);
 const char *texts_reader_recovered(void);
 const char *texts_device_fault(enum dev_class c, enum kerr e);
+/* The document camera's (高拍仪) faults, in its own words: a resident who sees a camera is not told of a scanner. */
+const char *texts_camera_fault(enum kerr e);
 const char *texts_store_error(enum kerr e);
 /* 证照打印: why the list or the document did not come from the platform. */
 const char *texts_certs_error(enum kerr e);

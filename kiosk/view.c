@@ -330,6 +330,8 @@ static void scan(struct kiosk *k, struct ui_chrome *c)
 		.thumbs = thumbs,
 		.n_thumbs = thumbs ? s->mats[s->cur_mat].n_pages : 0,
 		.scanning = s->scanning,
+		.camera = s->camera,
+		.preview = s->preview ? &s->preview_image : NULL,
 	};
 	c->title = "请扫描申请材料";
 	c->next_label = s->mats[s->cur_mat].n_pages ? "下一项" : "暂无此材料，下一项";

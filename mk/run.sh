@@ -48,5 +48,15 @@ if [ "${SCANNER:-}" = sane ]; then
 	[ "${SCANNER_FEEDER:-}" = 1 ] && printf 'scan.feeder = true\n' >>"$conf"
 	echo "Scanner: SANE test backend (libsane), configured in $data/sane"
 fi
+# SCANNER=camera: a document camera (高拍仪) through the real v4l2 backend, its frames from a folder of recorded
+# frames (CAMFRAMES, the tool that draws them) instead of /dev/video0.
+if [ "${SCANNER:-}" = camera ]; then
+	rm -rf "$data/camera"
+	mkdir -p "$data/camera"
+	"${CAMFRAMES:?}" "$data/camera" 12 || exit 1
+	printf '\n# make run SCANNER=camera: recorded document camera frames\nscanner.backend = v4l2\nscanner.path = %s\n' \
+		"$data/camera" >>"$conf"
+	echo "Scanner: document camera (v4l2 backend) playing the frames in $data/camera"
+fi
 echo "Receipts: $data/receipt/job-N.png"
 "$kiosk" --config "$conf" --data "$data" --dev "$@"

@@ -36,11 +36,15 @@ enum queue_material_status {
 	QUEUE_MAT__COUNT
 };
 
-/* A scanned page to store: JPEG bytes, borrowed for the call. */
+/* A scanned page to store: JPEG bytes, or one PDF bundling a material's pages, borrowed for the call. */
 struct queue_page {
 	const unsigned char *data;
 	size_t len;
+	const char *media_type; /* QUEUE_MEDIA_JPEG (also when NULL) or QUEUE_MEDIA_PDF */
 };
+
+#define QUEUE_MEDIA_JPEG "image/jpeg"
+#define QUEUE_MEDIA_PDF "application/pdf"
 
 struct queue_material {
 	const char *code;
@@ -79,6 +83,7 @@ struct queue_page_rec {
 	char file_name[40];
 	int64_t size;
 	char sha256[65];
+	char media_type[24]; /* QUEUE_MEDIA_JPEG or QUEUE_MEDIA_PDF */
 	bool uploaded;
 };
 

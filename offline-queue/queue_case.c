@@ -88,6 +88,10 @@ static enum kerr check_material(struct queue *q, const struct queue_material *m,
 			return queue_fail(q, KERR_INVAL,
 					  "material %zu page %zu: no data or more than %u bytes", i,
 					  p, QUEUE_MAX_PAGE_BYTES);
+		if (pg->media_type && strcmp(pg->media_type, QUEUE_MEDIA_JPEG) != 0 &&
+		    strcmp(pg->media_type, QUEUE_MEDIA_PDF) != 0)
+			return queue_fail(q, KERR_INVAL, "material %zu page %zu: media type %.32s", i, p,
+					  pg->media_type);
 		*bytes += pg->len;
 		if (*bytes > QUEUE_MAX_CASE_BYTES)
 			return queue_fail(q, KERR_INVAL, "case scans exceed %u bytes",
@@ -315,8 +319,8 @@ static enum kerr insert_materials(struct queue *q, const struct queue_case *c, i
 	if (!err)
 		err = queue_db_prepare(
 			q,
-			"INSERT INTO pages (material_id, ord, file_name, size, sha256) "
-			"VALUES (?1, ?2, ?3, ?4, ?5)",
+			"INSERT INTO pages (material_id, ord, file_name, size, sha256, media_type) "
+			"VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 			&page);
 	for (size_t i = 0; !err && i < c->n_materials; i++) {
 		const struct queue_material *m = &c->materials[i];
@@ -346,6 +350,10 @@ static enum kerr insert_materials(struct queue *q, const struct queue_case *c, i
 				err = queue_db_bind_int(q, page, 4, (int64_t)files[f].page->len);
 			if (!err)
 				err = queue_db_bind_text(q, page, 5, files[f].sha256);
+			if (!err)
+				err = queue_db_bind_text(q, page, 6,
+							 files[f].page->media_type ? files[f].page->media_type
+										   : QUEUE_MEDIA_JPEG);
 			if (!err)
 				err = queue_db_done(q, page);
 		}
@@ -477,7 +485,7 @@ static enum kerr read_pages(struct queue *q, int64_t mat_id, struct queue_materi
 	int rc = SQLITE_DONE;
 
 	err = queue_db_prepare(q,
-			       "SELECT file_name, size, sha256, uploaded FROM pages "
+			       "SELECT file_name, size, sha256, uploaded, media_type FROM pages "
 			       "WHERE material_id = ?1 ORDER BY ord",
 			       &st);
 	if (err)
@@ -503,6 +511,8 @@ static enum kerr read_pages(struct queue *q, int64_t mat_id, struct queue_materi
 		if (!err)
 			err = queue_db_text(q, st, 2, pg->sha256, sizeof(pg->sha256));
 		pg->uploaded = sqlite3_column_int(st, 3) != 0;
+		if (!err)
+			err = queue_db_text(q, st, 4, pg->media_type, sizeof(pg->media_type));
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = queue_db_err(q, rc, "read pages");

@@ -118,6 +118,10 @@ static const struct step steps[] = {
 	     "ALTER TABLE cases ADD COLUMN remote_status_text TEXT;"
 	     "ALTER TABLE cases ADD COLUMN remote_promised_date TEXT;"
 	     "ALTER TABLE cases ADD COLUMN remote_checked_ms INTEGER;" },
+	/* A material the platform wants as one PDF (the catalog's "format") is stored as a single page of
+	 * that type; every page stored before is a JPEG. */
+	{ 3, "ALTER TABLE pages ADD COLUMN media_type TEXT NOT NULL DEFAULT 'image/jpeg'"
+	     "  CHECK (media_type IN ('image/jpeg', 'application/pdf'));" },
 };
 
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -106,6 +106,7 @@ static json_t *material_json(struct build *b, const struct queue_material_rec *m
 		put(b, po, "ord", json_integer((json_int_t)p + 1));
 		put(b, po, "size", json_integer(m->pages[p].size));
 		put(b, po, "sha256", json_string(m->pages[p].sha256));
+		put(b, po, "type", json_string(m->pages[p].media_type[0] ? m->pages[p].media_type : QUEUE_MEDIA_JPEG));
 		append(b, pages, po);
 	}
 	put(b, mo, "pages", pages);

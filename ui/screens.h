@@ -86,9 +86,12 @@ struct ui_scan_view {
 	size_t n_thumbs;
 	bool scanning;             /* a job is running: the scan button shows it */
 	const char *skip_label;    /* NULL: the material cannot be skipped */
+	bool camera;               /* a document camera: its live picture, and 拍照 rather than 扫描 */
+	const struct ui_image *preview; /* the camera's latest picture, NULL: none yet (or it stopped) */
 };
 
-/* Scanning one material: what to place, a scan button, thumbnails with retake buttons. */
+/* Scanning one material: what to place, a scan button, thumbnails with retake buttons; with a document camera,
+ * its live picture above the thumbnails, which a touch also captures. */
 void ui_screen_scan(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
 		    const struct ui_scan_view *v);
 

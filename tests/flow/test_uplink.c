@@ -60,6 +60,7 @@ struct local {
 	int cases, evals, pending, acked;
 	int pages;
 	char sha[32][65]; /* of every page, in case, material and page order */
+	char type[32][24]; /* and its type: a material the platform takes as PDF is one */
 	char case_no[8][40];
 };
 
@@ -88,12 +89,14 @@ static void local_state(struct fixture *f, struct local *l)
 	sqlite3_finalize(st);
 	assert_int_equal(
 		sqlite3_prepare_v2(db,
-				   "SELECT p.sha256 FROM pages p JOIN materials m ON m.id = "
+				   "SELECT p.sha256, p.media_type FROM pages p JOIN materials m ON m.id = "
 				   "p.material_id ORDER BY m.case_id, m.ord, p.ord",
 				   -1, &st, NULL),
 		SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW && l->pages < 32)
+	while (sqlite3_step(st) == SQLITE_ROW && l->pages < 32) {
+		snprintf(l->type[l->pages], sizeof(l->type[0]), "%s", sqlite3_column_text(st, 1));
 		snprintf(l->sha[l->pages++], 65, "%s", sqlite3_column_text(st, 0));
+	}
 	sqlite3_finalize(st);
 	assert_int_equal(
 		sqlite3_prepare_v2(db, "SELECT case_no FROM cases ORDER BY id", -1, &st, NULL),
@@ -129,6 +132,7 @@ static void expect_exactly_once(struct fixture *f, struct plat_proc *p)
 				assert_string_equal(
 					json_string_value(json_object_get(pg, "sha256")),
 					l.sha[page]);
+				assert_string_equal(json_string_value(json_object_get(pg, "type")), l.type[page]);
 				page++;
 			}
 		}

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "tests/support/camframes.h"
 #include "ui/sdl/ui_sdl.h"
 
 #define GOLDEN_DIR SRCDIR "/tests/golden"
@@ -118,6 +119,28 @@ static const char *const script_photo[] = {
 	"shot form_photo",
 };
 
+/* A document camera (the v4l2 backend playing one still frame): its live picture on the scan screen, and the
+ * page it took under it. */
+static const char *const script_camera[] = {
+	"tap tile.0",
+	"dev idcard insert resident",
+	"wait 3000",
+	"tap catalog.search",
+	"tap key.y",
+	"tap key.l",
+	"tap item.0",
+	"tap footer.next",
+	"tap field.5",
+	"text 13812345678",
+	"tap footer.next",
+	"tap footer.next",
+	"wait 250",
+	"shot scan_camera",
+	"tap scan.live",
+	"wait 250",
+	"shot scan_camera_page",
+};
+
 static bool same(const unsigned char *a, const unsigned char *b, int w, int h, int *ret_diff)
 {
 	int diff = 0;
@@ -204,11 +227,25 @@ static void test_photo(void **state)
 	run_script(script_photo, sizeof(script_photo) / sizeof(script_photo[0]), "idcard.photo_lib = " FAKE_WLT_LIB "\n");
 }
 
+static void test_camera(void **state)
+{
+	char dir[] = "/tmp/kiosk-frames-XXXXXX", conf[128];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(camframes_write(dir, 1, 1280, 960), 0);
+	snprintf(conf, sizeof(conf), "scanner.backend = v4l2\nscanner.path = %s\n", dir);
+	run_script(script_camera, sizeof(script_camera) / sizeof(script_camera[0]), conf);
+	snprintf(conf, sizeof(conf), "rm -rf '%s'", dir);
+	assert_int_equal(system(conf), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_screens),
 		cmocka_unit_test(test_photo),
+		cmocka_unit_test(test_camera),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

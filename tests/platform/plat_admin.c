@@ -20,7 +20,7 @@ static json_t *pages_of(struct plat *p, long long case_id, int material)
 	json_t *list = json_array();
 
 	if (sqlite3_prepare_v2(p->db,
-			       "SELECT id, ord, size, offset, complete, sha256 FROM pages WHERE case_id = ? AND"
+			       "SELECT id, ord, size, offset, complete, sha256, type FROM pages WHERE case_id = ? AND"
 			       " material = ? ORDER BY ord",
 			       -1, &st, NULL) != SQLITE_OK)
 		goto fail;
@@ -31,11 +31,12 @@ static json_t *pages_of(struct plat *p, long long case_id, int material)
 
 		if (!plat_pages_digest(p, sqlite3_column_int64(st, 0), held))
 			goto fail;
-		json_array_append_new(list, json_pack("{s:i, s:I, s:I, s:b, s:o, s:s}", "ord", sqlite3_column_int(st, 1),
-						      "size", (json_int_t)sqlite3_column_int64(st, 2), "offset",
+		json_array_append_new(list, json_pack("{s:i, s:I, s:I, s:b, s:o, s:s, s:o}", "ord",
+						      sqlite3_column_int(st, 1), "size",
+						      (json_int_t)sqlite3_column_int64(st, 2), "offset",
 						      (json_int_t)sqlite3_column_int64(st, 3), "complete",
 						      sqlite3_column_int(st, 4), "sha256", col_text(st, 5),
-						      "sha256_held", held));
+						      "sha256_held", held, "type", col_text(st, 6)));
 	}
 	sqlite3_finalize(st);
 	return list;

@@ -87,7 +87,7 @@ static bool insert_materials(struct plat *p, long long case_id, json_t *root)
 
 	if (sqlite3_prepare_v2(p->db, "INSERT INTO materials (case_id, ord, code, name, status) VALUES (?, ?, ?, ?, ?)",
 			       -1, &ms, NULL) != SQLITE_OK ||
-	    sqlite3_prepare_v2(p->db, "INSERT INTO pages (case_id, material, ord, size, sha256) VALUES (?, ?, ?, ?, ?)",
+	    sqlite3_prepare_v2(p->db, "INSERT INTO pages (case_id, material, ord, size, sha256, type) VALUES (?, ?, ?, ?, ?, ?)",
 			       -1, &ps, NULL) != SQLITE_OK)
 		goto out;
 	json_array_foreach(json_object_get(root, "materials"), i, mat) {
@@ -108,6 +108,8 @@ static bool insert_materials(struct plat *p, long long case_id, json_t *root)
 			sqlite3_bind_int64(ps, 3, (long long)j + 1);
 			sqlite3_bind_int64(ps, 4, json_integer_value(json_object_get(pg, "size")));
 			sqlite3_bind_text(ps, 5, plat_json_str(pg, "sha256"), -1, SQLITE_STATIC);
+			sqlite3_bind_text(ps, 6, plat_json_str(pg, "type") ? plat_json_str(pg, "type") : "image/jpeg",
+					  -1, SQLITE_STATIC);
 			if (sqlite3_step(ps) != SQLITE_DONE)
 				goto out;
 		}

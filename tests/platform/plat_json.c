@@ -216,6 +216,11 @@ static bool pages(json_t *list, int m, struct plat_json_err *err)
 		sha = plat_json_str(pg, "sha256");
 		if (!sha || strlen(sha) != 64 || !all_of(sha, "0123456789abcdef"))
 			return invalid(err, field, "must be 64 lowercase hex characters");
+		snprintf(field, sizeof(field), "materials[%d].pages[%zu].type", m, i);
+		if (json_object_get(pg, "type") && (!plat_json_str(pg, "type") ||
+						    (strcmp(plat_json_str(pg, "type"), "image/jpeg") != 0 &&
+						     strcmp(plat_json_str(pg, "type"), "application/pdf") != 0)))
+			return invalid(err, field, "must be \"image/jpeg\" or \"application/pdf\"");
 	}
 	return true;
 }

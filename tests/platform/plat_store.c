@@ -42,6 +42,7 @@ static const char schema[] =
 	"  sha256 TEXT NOT NULL,"
 	"  offset INTEGER NOT NULL DEFAULT 0,"
 	"  complete INTEGER NOT NULL DEFAULT 0,"
+	"  type TEXT NOT NULL DEFAULT 'image/jpeg',"
 	"  UNIQUE (case_id, material, ord)"
 	");"
 	"CREATE TABLE IF NOT EXISTS chunks ("
@@ -116,6 +117,9 @@ enum kerr plat_store_open(struct plat *p, const char *path, char *err, size_t n)
 		goto fail;
 	if (sqlite3_exec(p->db, schema, NULL, NULL, &msg) != SQLITE_OK)
 		goto fail;
+	/* A database from before pages had a type: every page in it was a JPEG. Fails harmlessly when the column
+	 * is there. */
+	sqlite3_exec(p->db, "ALTER TABLE pages ADD COLUMN type TEXT NOT NULL DEFAULT 'image/jpeg'", NULL, NULL, NULL);
 	return KERR_OK;
 fail:
 	snprintf(err, n, "%s: %s", path, msg ? msg : p->db ? sqlite3_errmsg(p->db) : "cannot open");

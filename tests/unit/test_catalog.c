@@ -531,6 +531,12 @@ static void consistency(void **state)
 	json_object_set_new(material(root, 0, 0), "mandatory", json_false());
 	json_object_set_new(material(root, 0, 0), "commitment_ok", json_true());
 	expect_error(root, KERR_INVAL, "commitment_ok is true but the material is not mandatory");
+	root = base();
+	json_object_set_new(material(root, 0, 1), "format", json_string("tiff"));
+	expect_error(root, KERR_INVAL, "material 2: format (扫描件格式) must be \"jpeg\" or \"pdf\"");
+	root = base();
+	json_object_set_new(material(root, 0, 1), "format", json_integer(1));
+	expect_error(root, KERR_INVAL, "format (扫描件格式) must be");
 }
 
 static json_t *string_of(const char *unit, size_t times)

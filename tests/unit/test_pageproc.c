@@ -192,6 +192,22 @@ static void deskew_and_crop(void **state)
 	scan_page_free(p);
 }
 
+/* Under a document camera an upright sheet fills the height of a 4:3 frame but less than half its width: still
+ * cut out. */
+static void camera_frame_cropped(void **state)
+{
+	struct scan_page *p = sample(560, 800, 0, 1200, 900, BED), *out = NULL;
+	struct pageproc_info info;
+
+	(void)state;
+	assert_int_equal(pageproc_clean(p, &out, &info), KERR_OK);
+	assert_non_null(out);
+	assert_true(info.cropped);
+	assert_true(abs(out->width - 560) < 20 && abs(out->height - 800) < 20);
+	scan_page_free(out);
+	scan_page_free(p);
+}
+
 /* A straight page filling the scan needs nothing. */
 static void straight_page_untouched(void **state)
 {
@@ -441,6 +457,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(skew_found),
 		cmocka_unit_test(deskew_and_crop),
+		cmocka_unit_test(camera_frame_cropped),
 		cmocka_unit_test(straight_page_untouched),
 		cmocka_unit_test(bad_pages),
 		cmocka_unit_test(jpeg_under_cap),

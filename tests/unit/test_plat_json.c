@@ -114,6 +114,17 @@ static void test_case_fields(void **state)
 				      "ord", 1, "size", 1, "sha256",
 				      "7509E5BDA0C762D2BAC7F90D758B5B2263FA01CCBC542AB5E3DF163BE08E6CA9"),
 			    "invalid", "materials[0].pages[0].sha256");
+	expect_case_refused("materials",
+			    json_pack("[{s:i, s:s, s:[{s:i, s:i, s:s, s:s}]}]", "ord", 1, "status", "received", "pages",
+				      "ord", 1, "size", 1, "sha256",
+				      "7509e5bda0c762d2bac7f90d758b5b2263fa01ccbc542ab5e3df163be08e6ca9", "type",
+				      "image/png"),
+			    "invalid", "materials[0].pages[0].type");
+	expect_case_refused("materials",
+			    json_pack("[{s:i, s:s, s:[{s:i, s:i, s:s, s:i}]}]", "ord", 1, "status", "received", "pages",
+				      "ord", 1, "size", 1, "sha256",
+				      "7509e5bda0c762d2bac7f90d758b5b2263fa01ccbc542ab5e3df163be08e6ca9", "type", 1),
+			    "invalid", "materials[0].pages[0].type");
 }
 
 static void test_bad_json(void **state)

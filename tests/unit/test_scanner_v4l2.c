@@ -1,6 +1,7 @@
 /* The document camera through its file frame source (no kernel modules in CI): MJPEG and YUYV frames captured on
- * request, in turn; a damaged frame; a folder without frames; a path that is no capture device; and the frame
- * decoder on malformed input. */
+ * request, in turn; a damaged frame; a folder without frames; a path that is no capture device; the live picture at
+ * its steady rate, skipping rather than bursting, paused by a capture, and ending when the camera goes silent; and
+ * the frame decoders on malformed input. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -230,6 +231,162 @@ static void decoder_malformed(void **state)
 	assert_string_equal(camframe_format_str(CAMFRAME_YUYV), "YUYV");
 }
 
+/* Finishes and forgets the events so far; returns how many were live pictures. */
+static int drain(struct rig *r)
+{
+	int previews = 0;
+
+	for (int i = 0; i < r->n; i++) {
+		if (r->ev[i].type == DEV_EV_PREVIEW) {
+			const struct scan_page *p = r->ev[i].payload;
+
+			assert_int_equal(r->ev[i].err, KERR_OK);
+			assert_non_null(p);
+			assert_int_equal(p->channels, 3);
+			assert_true(p->width <= 320 && p->width > 0 && p->height > 0);
+			previews++;
+		}
+		dev_event_finish(&r->ev[i]);
+	}
+	r->n = 0;
+	return previews;
+}
+
+static void step(struct rig *r, int ms)
+{
+	clock_advance(&r->clock, ms);
+	if (dev_next_deadline(r->d) <= clock_now_ms(&r->clock))
+		dev_poll(r->d, clock_now_ms(&r->clock));
+}
+
+static void preview_steady(void **state)
+{
+	struct rig *r = *state;
+	const struct scan_preview pv = { .interval_ms = 100, .max_w = 320 };
+	struct scan_params p = { .source = SCAN_SOURCE_CAMERA, .dpi = 150 };
+	int n = 0;
+
+	open_cam(r);
+	assert_int_equal(scanner_preview(r->d, &pv), KERR_OK);
+	assert_int_equal(dev_next_deadline(r->d), 0);
+	/* One second in 10 ms steps: a picture at 10 ms, then every 100 ms on the dot. */
+	for (int i = 0; i < 100; i++) {
+		step(r, 10);
+		n += drain(r);
+	}
+	assert_int_equal(n, 11);
+	assert_int_equal(dev_next_deadline(r->d), 1100);
+	/* The loop was away for 450 ms: one picture now, the next one interval on, no burst of the missed ones. */
+	step(r, 450);
+	assert_int_equal(drain(r), 1);
+	assert_int_equal(dev_next_deadline(r->d), 1550);
+	/* A capture takes the camera: the page first, then the picture carries on. */
+	assert_int_equal(scanner_start(r->d, &p), KERR_OK);
+	assert_int_equal(dev_next_deadline(r->d), 1450);
+	dev_poll(r->d, 1450);
+	{
+		int page = -1, done = -1, picture = -1;
+
+		for (int i = 0; i < r->n; i++) {
+			if (r->ev[i].type == DEV_EV_PAGE)
+				page = i;
+			if (r->ev[i].type == DEV_EV_SCAN_DONE)
+				done = i;
+			if (r->ev[i].type == DEV_EV_PREVIEW && picture < 0)
+				picture = i;
+		}
+		assert_true(page >= 0 && done > page && (picture < 0 || picture > done));
+	}
+	drain(r);
+	/* Off: nothing more. */
+	assert_int_equal(scanner_preview(r->d, NULL), KERR_OK);
+	assert_int_equal(dev_next_deadline(r->d), INT64_MAX);
+	step(r, 1000);
+	assert_int_equal(r->n, 0);
+}
+
+static void preview_silent_camera(void **state)
+{
+	struct rig *r = *state;
+	const struct scan_preview pv = { .interval_ms = 100, .max_w = 320 };
+	unsigned char *j;
+	size_t n;
+
+	jpeg_frame(&j, &n);
+	rm(r->dir, "a.jpg");
+	rm(r->dir, "b-64x32.yuyv");
+	put(r->dir, "c.jpg", j, n / 3);
+	free(j);
+	open_cam(r);
+	assert_int_equal(scanner_preview(r->d, &pv), KERR_OK);
+	for (int i = 0; i < 499; i++)
+		step(r, 10);
+	assert_int_equal(r->n, 0);
+	step(r, 20);
+	assert_int_equal(r->n, 2);
+	assert_int_equal(last(r, DEV_EV_PREVIEW)->err, KERR_TIMEOUT);
+	assert_null(last(r, DEV_EV_PREVIEW)->payload);
+	assert_int_equal(last(r, DEV_EV_STATUS)->status.state, DEV_STATE_FAULT);
+	assert_int_equal(dev_next_deadline(r->d), INT64_MAX);
+	for (int i = 0; i < r->n; i++)
+		dev_event_finish(&r->ev[i]);
+	r->n = 0;
+	/* Asked again (the resident came back to the screen): it tries again, and says it is ready. */
+	assert_int_equal(scanner_preview(r->d, &pv), KERR_OK);
+	assert_int_equal(last(r, DEV_EV_STATUS)->status.state, DEV_STATE_READY);
+}
+
+static void preview_refused(void **state)
+{
+	struct rig *r = *state;
+	struct dev_config cfg = { .backend = "sim" };
+	struct dev_sink sink = { post, r };
+	struct scan_preview pv = { .interval_ms = 100, .max_w = 320 };
+	struct dev *d = NULL;
+
+	assert_int_equal(scanner_open(&cfg, &sink, &r->clock, &d), KERR_OK);
+	assert_int_equal(scanner_preview(d, &pv), KERR_UNSUPPORTED);
+	assert_int_equal(scanner_preview(d, NULL), KERR_OK);
+	dev_destroy(d);
+	open_cam(r);
+	pv.interval_ms = 10;
+	assert_int_equal(scanner_preview(r->d, &pv), KERR_INVAL);
+	pv = (struct scan_preview){ .interval_ms = 100, .max_w = 32 };
+	assert_int_equal(scanner_preview(r->d, &pv), KERR_INVAL);
+	assert_int_equal(dev_next_deadline(r->d), INT64_MAX);
+}
+
+static void preview_decoder(void **state)
+{
+	static const unsigned char soi[] = { 0xff, 0xd8, 0xff, 0xdb, 0x00, 0x43, 0x00 };
+	unsigned char yuyv[64 * 32 * 2], *j;
+	struct scan_page *p = NULL;
+	size_t n;
+
+	(void)state;
+	memset(yuyv, 128, sizeof(yuyv));
+	assert_int_equal(camframe_preview(CAMFRAME_MJPEG, soi, sizeof(soi), 0, 0, 320, &p), KERR_PROTO);
+	assert_int_equal(camframe_preview(CAMFRAME_MJPEG, soi, sizeof(soi), 0, 0, 8, &p), KERR_INVAL);
+	assert_int_equal(camframe_preview(CAMFRAME_YUYV, yuyv, 100, 64, 32, 320, &p), KERR_INVAL);
+	assert_int_equal(camframe_preview(CAMFRAME__COUNT, yuyv, sizeof(yuyv), 64, 32, 320, &p), KERR_INVAL);
+	assert_null(p);
+	/* YUYV is shrunk to the width asked; MJPEG is decoded at 2/8 scale, under it. */
+	assert_int_equal(camframe_preview(CAMFRAME_YUYV, yuyv, sizeof(yuyv), 64, 32, 16, &p), KERR_OK);
+	assert_int_equal(p->width, 16);
+	assert_int_equal(p->height, 8);
+	assert_int_equal(p->channels, 3);
+	scan_page_free(p);
+	jpeg_frame(&j, &n);
+	assert_int_equal(camframe_preview(CAMFRAME_MJPEG, j, n, 0, 0, 320, &p), KERR_OK);
+	assert_int_equal(p->width, 293);
+	assert_int_equal(p->height, 207);
+	assert_true(p->pixels[10 * 3] < 50 && p->pixels[280 * 3] > 200);
+	scan_page_free(p);
+	/* Cut short: refused, not shown half grey. */
+	assert_int_equal(camframe_preview(CAMFRAME_MJPEG, j, n / 2, 0, 0, 320, &p), KERR_PROTO);
+	free(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -237,6 +394,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(damaged_frame, setup, teardown),
 		cmocka_unit_test_setup_teardown(cancel_and_no_device, setup, teardown),
 		cmocka_unit_test(decoder_malformed),
+		cmocka_unit_test_setup_teardown(preview_steady, setup, teardown),
+		cmocka_unit_test_setup_teardown(preview_silent_camera, setup, teardown),
+		cmocka_unit_test_setup_teardown(preview_refused, setup, teardown),
+		cmocka_unit_test(preview_decoder),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
