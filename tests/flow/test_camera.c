@@ -31,23 +31,15 @@ static int count(struct fixture *f, const char *sql)
 	return n;
 }
 
-static void frames(struct fixture *f, char *conf, size_t size)
+/* Recorded frames, the kiosk configured to play them, and a resident at the scan screen with the picture up. */
+static void to_camera_scan(struct fixture *f, const struct catalog_item *it)
 {
-	char dir[200];
+	char dir[200], conf[300];
 
 	snprintf(dir, sizeof(dir), "%s/frames", f->dir);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	assert_int_equal(camframes_write(dir, 12, 640, 480), 0);
-	snprintf(conf, size, "scanner.backend = v4l2\nscanner.path = %s\nscan.page_kb = 64", dir);
-}
-
-static void test_camera_journey(void **state)
-{
-	struct fixture *f = *state;
-	const struct catalog_item *it = item_where(f, has_scan);
-	char conf[300];
-
-	frames(f, conf, sizeof(conf));
+	snprintf(conf, sizeof(conf), "scanner.backend = v4l2\nscanner.path = %s\nscan.page_kb = 64", dir);
 	write_conf(f, conf);
 	begin(f);
 	to_form(f, it, "resident");
@@ -56,6 +48,14 @@ static void test_camera_journey(void **state)
 	line(f, "expect-text 正在打开高拍仪画面");
 	line(f, "wait 300");
 	line(f, "expect-no-text 正在打开高拍仪画面");
+}
+
+static void test_camera_journey(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_scan);
+
+	to_camera_scan(f, it);
 	line(f, "expect-text 拍照");
 	line(f, "expect-no-text 扫描仪");
 	for (size_t i = 0; i < n_scannable(it); i++) {
@@ -78,15 +78,8 @@ static void test_camera_stops_off_screen(void **state)
 {
 	struct fixture *f = *state;
 	const struct catalog_item *it = item_where(f, has_scan);
-	char conf[300];
 
-	frames(f, conf, sizeof(conf));
-	write_conf(f, conf);
-	begin(f);
-	to_form(f, it, "resident");
-	line(f, "tap footer.next");
-	line(f, "wait 300");
-	line(f, "expect-no-text 正在打开高拍仪画面");
+	to_camera_scan(f, it);
 	line(f, "tap footer.back");
 	line(f, "expect FORM");
 	line(f, "wait 1000");

@@ -107,29 +107,20 @@ static const char *const script[] = {
 
 /* With a photo decoder configured (a stand-in library that paints a pattern, not a face): the form shows the
  * card's photo where the journey above shows the placeholder. */
+/* Card read, the pension item found by its initials, its guide passed: the form. */
+#define TO_FORM                                                                                              \
+	"tap tile.0", "dev idcard insert resident", "wait 3000", "tap catalog.search", "tap key.y", "tap key.l", \
+		"tap item.0", "tap footer.next"
+
 static const char *const script_photo[] = {
-	"tap tile.0",
-	"dev idcard insert resident",
-	"wait 3000",
-	"tap catalog.search",
-	"tap key.y",
-	"tap key.l",
-	"tap item.0",
-	"tap footer.next",
+	TO_FORM,
 	"shot form_photo",
 };
 
 /* A document camera (the v4l2 backend playing one still frame): its live picture on the scan screen, and the
  * page it took under it. */
 static const char *const script_camera[] = {
-	"tap tile.0",
-	"dev idcard insert resident",
-	"wait 3000",
-	"tap catalog.search",
-	"tap key.y",
-	"tap key.l",
-	"tap item.0",
-	"tap footer.next",
+	TO_FORM,
 	"tap field.5",
 	"text 13812345678",
 	"tap footer.next",

@@ -162,9 +162,9 @@ static void frames_in_turn(void **state)
 	assert_int_equal(dev_next_deadline(r->d), INT64_MAX);
 }
 
-static void damaged_frame(void **state)
+/* The folder holds one frame, cut short: a camera whose stream is damaged. */
+static void only_damaged_frames(struct rig *r)
 {
-	struct rig *r = *state;
 	unsigned char *j;
 	size_t n;
 
@@ -173,6 +173,13 @@ static void damaged_frame(void **state)
 	rm(r->dir, "b-64x32.yuyv");
 	put(r->dir, "c.jpg", j, n / 3);
 	free(j);
+}
+
+static void damaged_frame(void **state)
+{
+	struct rig *r = *state;
+
+	only_damaged_frames(r);
 	open_cam(r);
 	capture(r, false);
 	/* Passed over for the next frame, which is as damaged, until the deadline. */
@@ -309,14 +316,8 @@ static void preview_silent_camera(void **state)
 {
 	struct rig *r = *state;
 	const struct scan_preview pv = { .interval_ms = 100, .max_w = 320 };
-	unsigned char *j;
-	size_t n;
 
-	jpeg_frame(&j, &n);
-	rm(r->dir, "a.jpg");
-	rm(r->dir, "b-64x32.yuyv");
-	put(r->dir, "c.jpg", j, n / 3);
-	free(j);
+	only_damaged_frames(r);
 	open_cam(r);
 	assert_int_equal(scanner_preview(r->d, &pv), KERR_OK);
 	for (int i = 0; i < 499; i++)
