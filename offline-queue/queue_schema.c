@@ -118,6 +118,13 @@ static const struct step steps[] = {
 	     "ALTER TABLE cases ADD COLUMN remote_status_text TEXT;"
 	     "ALTER TABLE cases ADD COLUMN remote_promised_date TEXT;"
 	     "ALTER TABLE cases ADD COLUMN remote_checked_ms INTEGER;" },
+	/* Receipt prints (queue_receipt.c): 0 never printed, n printed n times. Cases stored before
+	 * this step get -1: whether their receipt printed is not known, and they are not reported
+	 * as unprinted. */
+	{ 3, "ALTER TABLE cases ADD COLUMN receipt_prints INTEGER NOT NULL DEFAULT 0"
+	     "  CHECK (receipt_prints >= -1);"
+	     "ALTER TABLE cases ADD COLUMN receipt_printed_ms INTEGER;"
+	     "UPDATE cases SET receipt_prints = -1;" },
 };
 
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))

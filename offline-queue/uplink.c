@@ -417,6 +417,7 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 	}
 	u->start_ms = clock_now_ms(clk);
 	u->health.free_mb = -1;
+	u->health.receipts_unprinted = -1;
 	u->beat_due_ms = u->start_ms;
 	u->bad_from_ms = clock_wall_ms(clk) - UPLINK_BAD_WINDOW_MS;
 	u->catalog_due_ms = u->start_ms;

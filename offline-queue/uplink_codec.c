@@ -252,6 +252,8 @@ enum kerr uplink_body_beat(const struct uplink_beat *hb, char **ret)
 	put(&b, root, "queue", q);
 	if (hb->health && hb->health->free_mb >= 0)
 		put(&b, store, "free_mb", json_integer(hb->health->free_mb));
+	if (hb->health && hb->health->receipts_unprinted >= 0)
+		put(&b, store, "receipts_unprinted", json_integer(hb->health->receipts_unprinted));
 	put(&b, root, "store", store);
 	if (hb->n_bad > 0) {
 		json_t *arr = json_array();

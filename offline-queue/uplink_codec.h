@@ -51,6 +51,7 @@ struct uplink_health {
 		char state[24];
 	} devices[UPLINK_MAX_DEVICES];
 	int64_t free_mb; /* -1: unknown */
+	int64_t receipts_unprinted; /* stored cases whose receipt never printed; -1: unknown */
 };
 
 /* Bad ratings one heartbeat flags at most (section 8). */

@@ -567,7 +567,8 @@ bool plat_json_beat(json_t *root, const char *terminal, struct plat_json_err *er
 		return false;
 	if (st && !json_is_object(st))
 		return invalid(err, "store", "must be an object");
-	if (st && !int_field(st, "free_mb", "store.free_mb", false, 0, INT64_MAX, err))
+	if (st && (!int_field(st, "free_mb", "store.free_mb", false, 0, INT64_MAX, err) ||
+		   !int_field(st, "receipts_unprinted", "store.receipts_unprinted", false, 0, INT64_MAX, err)))
 		return false;
 	return bad_ratings(json_object_get(root, "bad_ratings"), err);
 }
