@@ -44,6 +44,9 @@ void receipts_job_started(struct kiosk *k, int job, const char *case_no)
 {
 	k->receipt_job = job;
 	snprintf(k->receipt_case, sizeof(k->receipt_case), "%s", case_no);
+	/* A case just stored counts as unprinted until its receipt is out. */
+	count_unprinted(k);
+	sync_report_health(k);
 }
 
 void receipts_job_done(struct kiosk *k, int job, enum kerr err)
@@ -55,12 +58,12 @@ void receipts_job_done(struct kiosk *k, int job, enum kerr err)
 	k->receipt_job = 0;
 	/* Only a job the printer's own status after it calls good: a cheap printer "prints" with no
 	 * paper, and a receipt recorded as printed is never offered again by itself. */
-	if (err != KERR_OK || !k->queue)
-		return;
-	e = queue_receipt_printed(k->queue, k->receipt_case, clock_wall_ms(&k->clock));
-	if (e != KERR_OK)
-		log_err("store: receipt print of case %s not recorded: %s: %s", k->receipt_case,
-			kerr_str(e), queue_errmsg(k->queue));
+	if (err == KERR_OK && k->queue) {
+		e = queue_receipt_printed(k->queue, k->receipt_case, clock_wall_ms(&k->clock));
+		if (e != KERR_OK)
+			log_err("store: receipt print of case %s not recorded: %s: %s", k->receipt_case,
+				kerr_str(e), queue_errmsg(k->queue));
+	}
 	count_unprinted(k);
 	sync_report_health(k);
 }

@@ -226,7 +226,12 @@ static void test_printer_out_of_paper(void **state)
 	line(f, "wait 2000");
 	line(f, "expect CERT_PRINT");
 	line(f, "expect-text A4打印机缺纸");
+	line(f, "expect-no-text A4打印机已恢复正常");
 	line(f, "dev docprint fault paper-out off");
+	/* Paper back: the resident hears so, and is offered the print again. */
+	line(f, "wait 1000");
+	line(f, "expect CERT_PRINT");
+	line(f, "expect-text A4打印机已恢复正常");
 	line(f, "tap cert.retry");
 	line(f, "wait 2000");
 	line(f, "expect CERT_DONE");
