@@ -106,6 +106,7 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 	json_t *keys = rows(p, "SELECT terminal, key, method, path, status FROM idem ORDER BY rowid");
 	json_t *beats = rows(p, "SELECT COUNT(*) AS n FROM heartbeats");
 	json_t *certs = rows(p, "SELECT cert_id, title, length(pdf) AS size, sha256 FROM certificates ORDER BY id");
+	json_t *prints = rows(p, "SELECT print_id, terminal, cert_id, printed_ms, pages FROM cert_prints ORDER BY id");
 	json_t *bad = rows(p, "SELECT terminal, ref, case_no, level, reasons, named, rated_ms"
 			      " FROM bad_ratings ORDER BY rowid");
 	/* The terminal's health as its last heartbeat told it (section 8). */
@@ -114,7 +115,7 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 	const char *body;
 	size_t i;
 
-	if (!cases || !evals || !keys || !beats || !certs || !bad || !last)
+	if (!cases || !evals || !keys || !beats || !certs || !bad || !last || !prints)
 		goto fail;
 	body = json_string_value(json_object_get(json_array_get(last, 0), "body"));
 	if (body)
@@ -135,15 +136,19 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 				  "fail_500",
 				  (json_int_t)p->faults.fail_500, "drop_mid_body", (json_int_t)p->faults.drop_mid_body,
 				  "lose_response", (json_int_t)p->faults.lose_response);
-	if (out)
+	if (out) {
 		json_object_set_new(out, "last_heartbeat", beat ? beat : json_null());
-	else
+		json_object_set_new(out, "certificate_prints", prints);
+	} else {
 		json_decref(beat);
+		json_decref(prints);
+	}
 	plat_reply_json(reply, 200, out);
 	json_decref(beats);
 	return;
 fail:
 	json_decref(last);
+	json_decref(prints);
 	json_decref(certs);
 	json_decref(cases);
 	json_decref(evals);

@@ -622,3 +622,15 @@ bool plat_json_cert_issue(json_t *root, struct plat_json_err *err)
 	}
 	return true;
 }
+
+bool plat_json_cert_print(json_t *root, const char *terminal, struct plat_json_err *err)
+{
+	const char *tid = plat_json_str(root, "terminal_id");
+
+	if (json_object_get(root, "terminal_id") && (!tid || strcmp(tid, terminal) != 0))
+		return invalid(err, "terminal_id", "must equal X-Terminal-Id");
+	return text_field(root, "cert_id", "cert_id", true, 1, 63, err) &&
+	       int_field(root, "printed_ms", "printed_ms", true, 1, INT64_MAX, err) &&
+	       text_field(root, "printed_at", "printed_at", false, 1, 64, err) &&
+	       int_field(root, "pages", "pages", true, 1, 1000, err);
+}
