@@ -152,6 +152,7 @@ static void test_migration(void **state)
 	add_case(f, old, qo);
 	assert_int_equal(queue_db_exec(f->q, "ALTER TABLE cases DROP COLUMN receipt_prints;"
 					     "ALTER TABLE cases DROP COLUMN receipt_printed_ms;"
+					     "DROP TABLE cert_prints;"
 					     "PRAGMA user_version = 2;"),
 			 KERR_OK);
 	fix_open(f);
