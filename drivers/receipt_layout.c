@@ -98,7 +98,12 @@ static void verify_qr(struct receipt_build *b, const struct receipt_case *c, con
 
 void receipt_layout_acceptance(struct receipt_build *b, const struct receipt_case *c)
 {
-	begin(b, "受理回执", c->hall);
+	begin(b, c->reprinted ? "受理回执（补打）" : "受理回执", c->hall);
+	/* First, and in bold: whoever holds two slips of one case sees at once that this is a copy. */
+	if (c->reprinted) {
+		CENTER(b, true, 1, "补打件 重打印时间：%s", c->reprinted);
+		RULE(b);
+	}
 	identity(b, c);
 	field(b, false, "受理时间", c->accepted);
 	if (c->promised)
@@ -114,7 +119,9 @@ void receipt_layout_acceptance(struct receipt_build *b, const struct receipt_cas
 		receipt_build_add(b, RECEIPT_TEXT, RECEIPT_LEFT, true, 2, "查询码：%s",
 				  c->query_code);
 	verify_qr(b, c, "扫码或凭查询码查询办理进度");
-	closing(b, c, "请妥善保管本回执。");
+	closing(b, c,
+		c->reprinted ? "本回执为补打件，办件编号和受理时间与原回执相同，不是新的申请。"
+			     : "请妥善保管本回执。");
 }
 
 void receipt_layout_notice(struct receipt_build *b, const struct receipt_case *c)

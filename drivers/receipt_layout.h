@@ -53,6 +53,9 @@ struct receipt_case {
 	const char *deadline;			/* 容缺: the date the missing materials are due */
 	const struct receipt_material *missing; /* materials not submitted */
 	size_t n_missing;
+	/* A reprint (补打) of the acceptance receipt: when it was printed again ("2025-06-04 14:20"),
+	 * so the slip is never taken for a second case. NULL: the first print. */
+	const char *reprinted;
 };
 
 struct receipt_ticket {

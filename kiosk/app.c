@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "kiosk/devices.h"
 #include "kiosk/input.h"
+#include "kiosk/receipts.h"
 #include "kiosk/sync.h"
 #include "kiosk/view.h"
 
@@ -194,6 +195,7 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 	if (e != KERR_OK)
 		return e;
 	cases_a4_sweep(k);
+	receipts_start(k);
 	devices_open(k);
 	sync_start(k);
 	if (opts->control_path && control_start(k, opts->control_path) != KERR_OK)

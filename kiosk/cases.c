@@ -8,6 +8,7 @@
 #include "drivers/pageproc.h"
 #include "drivers/receipt_layout.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/receipts.h"
 #include "kiosk/sync.h"
 #include "kiosk/workday.h"
 
@@ -331,8 +332,10 @@ enum kerr cases_print_receipt(struct kiosk *k)
 	e = describe(k, w, &doc);
 	if (e == KERR_OK)
 		e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
-	if (e == KERR_OK)
+	if (e == KERR_OK) {
 		k->print_job = job;
+		receipts_job_started(k, job, k->session.case_no);
+	}
 	words_destroy(w);
 	return e;
 }

@@ -12,6 +12,7 @@
 #include "kiosk/cases.h"
 #include "kiosk/journey.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/receipts.h"
 #include "kiosk/sync.h"
 #include "kiosk/texts.h"
 
@@ -231,6 +232,8 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		sync_report_health(k);
 		if (ev->cls == DEV_IDCARD)
 			journey_reader_status(k, &ev->status);
+		if (ev->cls == DEV_RECEIPT || ev->cls == DEV_DOCPRINT)
+			journey_printer_status(k, ev->cls, &ev->status);
 		k->dirty = true;
 		break;
 	case DEV_EV_CARD:
@@ -256,8 +259,15 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		take_preview(k, ev);
 		break;
 	case DEV_EV_PRINT_DONE:
+		/* First the store: a receipt that came out is recorded whatever screen is shown. */
+		if (ev->cls == DEV_RECEIPT)
+			receipts_job_done(k, ev->value, ev->err);
 		if (ev->cls == DEV_RECEIPT && k->state == FLOW_PRINT && ev->value == k->print_job)
 			flow_dispatch(k, ev->err == KERR_OK ? EV_PRINTED : EV_PRINT_FAIL, ev->err);
+		if (ev->cls == DEV_RECEIPT && k->state == FLOW_PROGRESS) {
+			k->print_err = ev->err;
+			flow_dispatch(k, ev->err == KERR_OK ? EV_PRINTED : EV_PRINT_FAIL, ev->value);
+		}
 		/* The guard checks the job: the A4 acceptance receipt's jobs end here too. */
 		if (ev->cls == DEV_DOCPRINT)
 			cases_a4_done(k, ev->value);

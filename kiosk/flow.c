@@ -103,6 +103,10 @@ static const struct flow_row table[] = {
 	{ FLOW_QUERY, EV_CARD_FAIL, NULL, FLOW_QUERY, act_card_failed },
 	{ FLOW_QUERY, EV_BACK, NULL, FLOW_HOME, NULL },
 	{ FLOW_PROGRESS, EV_QUERY_DONE, NULL, FLOW_PROGRESS, act_query_done },
+	{ FLOW_PROGRESS, EV_ITEM, guard_reprint, FLOW_PROGRESS, act_reprint },
+	{ FLOW_PROGRESS, EV_ITEM, NULL, FLOW_PROGRESS, act_reprint_refused },
+	{ FLOW_PROGRESS, EV_PRINTED, guard_reprint_job, FLOW_PROGRESS, act_reprinted },
+	{ FLOW_PROGRESS, EV_PRINT_FAIL, guard_reprint_job, FLOW_PROGRESS, act_reprint_failed },
 	{ FLOW_PROGRESS, EV_BACK, NULL, FLOW_QUERY, NULL },
 	{ FLOW_PROGRESS, EV_NEXT, NULL, FLOW_EVAL, NULL },
 

@@ -18,6 +18,11 @@ static void disabled(struct kiosk *k, const struct ui_hit *h)
 	case UI_ACT_TILE:
 		flow_dispatch(k, EV_TILE, h->arg);
 		return;
+	case UI_ACT_ITEM:
+		/* 补打 printing or printed: the table's fallback row says so. */
+		if (k->state == FLOW_PROGRESS)
+			flow_dispatch(k, EV_ITEM, h->arg);
+		return;
 	case UI_ACT_PAGE_UP:
 		why = "已经是第一页了。";
 		break;

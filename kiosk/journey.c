@@ -9,6 +9,7 @@
 #include "drivers/scanner.h"
 #include "kiosk/cases.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/receipts.h"
 #include "kiosk/texts.h"
 
 #include <stdio.h>
@@ -70,6 +71,29 @@ void journey_reader_status(struct kiosk *k, const struct dev_status *st)
 		banner(k, false, texts_reader_recovered());
 		k->reader_fault_shown = false;
 	}
+}
+
+void journey_printer_status(struct kiosk *k, enum dev_class cls, const struct dev_status *st)
+{
+	const struct progress *p = &k->session.progress;
+	bool waiting;
+
+	if (st->state != DEV_STATE_READY)
+		return;
+	if (cls == DEV_RECEIPT)
+		waiting = k->state == FLOW_PRINT_FAULT ||
+			  (k->state == FLOW_PROGRESS && !p->reprint_job && p->reprint_err != KERR_OK &&
+			   !(p->reprinted & (1u << p->reprint_row)));
+	else
+		waiting = cls == DEV_DOCPRINT && k->state == FLOW_CERT_PRINT &&
+			  k->session.cert_step == SESSION_CERT_FAULT && k->session.cert_device_fault;
+	if (!waiting)
+		return;
+	log_info("%s: ready again, the print is offered again", dev_class_str(cls));
+	banner(k, false,
+	       k->state == FLOW_PRINT_FAULT ? "回执打印机已恢复正常。请点击“重新打印”打印您的受理回执。"
+	       : k->state == FLOW_PROGRESS  ? "回执打印机已恢复正常。请再次点击“补打回执”。"
+					    : "A4打印机已恢复正常。请点击“重新打印”。");
 }
 
 void exit_card(struct kiosk *k)
@@ -171,8 +195,16 @@ void enter_submit(struct kiosk *k)
 
 void enter_print(struct kiosk *k)
 {
-	enum kerr e = cases_print_receipt(k);
+	enum kerr e;
 
+	/* The store has it printed (the printer's status after a job said so): a retry never
+	 * puts out a second receipt of the same case. */
+	if (receipts_printed(k, k->session.case_no)) {
+		log_info("receipt: case %s already printed, not again", k->session.case_no);
+		flow_post(k, EV_PRINTED, 0);
+		return;
+	}
+	e = cases_print_receipt(k);
 	if (e != KERR_OK)
 		flow_post(k, EV_PRINT_FAIL, e);
 }

@@ -25,6 +25,9 @@ void enter_thanks(struct kiosk *k);
 /* The card reader's status changed (or the card screen opened): tell the resident waiting at the
  * card screen that it failed, and that it came back. */
 void journey_reader_status(struct kiosk *k, const struct dev_status *st);
+/* A printer's status changed: a resident told of its fault hears that it works again and that
+ * the print can be tried again (the receipt, its 补打, an A4 certificate). */
+void journey_printer_status(struct kiosk *k, enum dev_class cls, const struct dev_status *st);
 
 /* Guards */
 bool guard_tile_apply(struct kiosk *k, int arg);
@@ -39,6 +42,13 @@ void act_code_incomplete(struct kiosk *k, int arg);
 void act_query_code(struct kiosk *k, int arg);
 void act_query_card(struct kiosk *k, int arg);
 void act_query_done(struct kiosk *k, int arg);
+/* 补打 from 进度查询's answer (journey_query.c): EV_ITEM with the row, EV_PRINTED/EV_PRINT_FAIL with the job. */
+bool guard_reprint(struct kiosk *k, int arg);
+void act_reprint(struct kiosk *k, int arg);
+void act_reprint_refused(struct kiosk *k, int arg);
+bool guard_reprint_job(struct kiosk *k, int arg);
+void act_reprinted(struct kiosk *k, int arg);
+void act_reprint_failed(struct kiosk *k, int arg);
 /* 证照打印 (journey_certs.c) */
 bool guard_tile_certs(struct kiosk *k, int arg);
 void enter_certs_card(struct kiosk *k);

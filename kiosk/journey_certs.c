@@ -8,6 +8,8 @@
 #include "drivers/idcard.h"
 #include "kiosk/cases.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/sync.h"
+#include "offline-queue/queue_cert_print.h"
 #include "kiosk/texts.h"
 
 #include <errno.h>
@@ -183,10 +185,34 @@ bool guard_cert_job(struct kiosk *k, int arg)
 	return k->session.cert_step == SESSION_CERT_PRINTING && arg == k->session.cert_job;
 }
 
+/* The platform keeps a record of every certificate printed: through the outbox, once, even when the
+ * platform is away now. */
+static void record_print(struct kiosk *k, const struct uplink_cert *c)
+{
+	struct queue_cert_print p = {
+		.printed_ms = clock_wall_ms(&k->clock),
+		.pages = c->pages > 0 && c->pages < 1000 ? (int)c->pages : 1,
+	};
+	int64_t id;
+	enum kerr e;
+
+	snprintf(p.cert_id, sizeof(p.cert_id), "%s", c->cert_id);
+	e = k->queue ? queue_cert_print_add(k->queue, &p, &id) : KERR_IO;
+	if (e != KERR_OK) {
+		log_err("store: print of %s not recorded for the platform: %s: %s", c->cert_id,
+			kerr_str(e), k->queue ? queue_errmsg(k->queue) : "no store");
+		return;
+	}
+	sync_kick(k);
+}
+
 void act_cert_printed(struct kiosk *k, int arg)
 {
+	const struct uplink_cert *c = &k->session.certs.certs[k->session.cert];
+
 	(void)arg;
-	log_info("certs: %s printed", k->session.certs.certs[k->session.cert].cert_id);
+	log_info("certs: %s printed", c->cert_id);
+	record_print(k, c);
 	certs_discard_pdf(k);
 	k->session.certs_printed++;
 }

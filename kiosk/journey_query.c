@@ -6,6 +6,7 @@
 #include "drivers/idcard.h"
 #include "kiosk/cases.h"
 #include "kiosk/kiosk.h"
+#include "kiosk/receipts.h"
 #include "kiosk/texts.h"
 
 #include <stdio.h>
@@ -107,4 +108,85 @@ void act_query_done(struct kiosk *k, int arg)
 		       clock_wall_ms(&k->clock));
 	explicit_bzero(&k->query_reply, sizeof(k->query_reply));
 	k->dirty = true;
+}
+
+/* ---- 补打: a stored case's receipt printed again ---- */
+
+static void say(struct kiosk *k, bool error, const char *text)
+{
+	snprintf(k->banner, sizeof(k->banner), "%s", text);
+	k->banner_error = error;
+	k->dirty = true;
+}
+
+/* One job at a time, and each case once per answer: a second touch while it prints, or after it
+ * came out, prints nothing. */
+bool guard_reprint(struct kiosk *k, int arg)
+{
+	const struct progress *p = &k->session.progress;
+
+	return arg >= 0 && (size_t)arg < p->n && arg < 32 && p->rows[arg].reprintable &&
+	       !p->reprint_job && !(p->reprinted & (1u << arg));
+}
+
+void act_reprint(struct kiosk *k, int arg)
+{
+	struct progress *p = &k->session.progress;
+	int job = 0;
+	enum kerr e = receipts_reprint(k, p->rows[arg].case_no, &job);
+
+	p->reprint_row = (size_t)arg;
+	p->reprint_err = e;
+	if (e != KERR_OK) {
+		log_warn("receipt: reprint of case %s not started: %s", p->rows[arg].case_no,
+			 kerr_str(e));
+		say(k, true, texts_reprint_error(e));
+		return;
+	}
+	p->reprint_job = job;
+	say(k, false, "正在补打回执，请在出纸口等候…");
+}
+
+void act_reprint_refused(struct kiosk *k, int arg)
+{
+	const struct progress *p = &k->session.progress;
+
+	if (p->reprint_job)
+		say(k, false, "正在补打回执，请稍候。");
+	else if (arg >= 0 && arg < 32 && (p->reprinted & (1u << arg)))
+		say(k, false, "该办件的回执已补打，请在出纸口取走。");
+	else
+		say(k, true, "该办件不是在本终端受理的，本机无法补打回执。请凭查询码到窗口打印。");
+}
+
+bool guard_reprint_job(struct kiosk *k, int arg)
+{
+	return k->session.progress.reprint_job && arg == k->session.progress.reprint_job;
+}
+
+void act_reprinted(struct kiosk *k, int arg)
+{
+	struct progress *p = &k->session.progress;
+
+	(void)arg;
+	p->reprint_job = 0;
+	p->reprinted |= 1u << p->reprint_row;
+	if (p->rows[p->reprint_row].receipt_prints >= 0)
+		p->rows[p->reprint_row].receipt_prints++;
+	else
+		p->rows[p->reprint_row].receipt_prints = 1;
+	say(k, false, "回执已补打，请在出纸口取走。补打的回执标有“补打”字样，办件编号不变。");
+}
+
+/* arg is the job; devices.c left its error in print_err. */
+void act_reprint_failed(struct kiosk *k, int arg)
+{
+	struct progress *p = &k->session.progress;
+
+	(void)arg;
+	p->reprint_job = 0;
+	p->reprint_err = k->print_err;
+	log_warn("receipt: reprint of case %s failed: %s", p->rows[p->reprint_row].case_no,
+		 kerr_str(k->print_err));
+	say(k, true, texts_reprint_error(k->print_err));
 }

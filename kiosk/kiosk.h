@@ -72,6 +72,9 @@ struct kiosk {
 	int a4_job;              /* the A4 acceptance receipt's job, 0 when none is out */
 	char a4_pdf[600];        /* its PDF, deleted when the job ends: it names the resident */
 	enum kerr print_err;      /* why the last receipt did not print */
+	int receipt_job;          /* the receipt printer's job of a case's receipt, 0 when none is out */
+	char receipt_case[40];    /* its case, recorded as printed when the job ends well */
+	int64_t receipts_unprinted; /* stored cases whose receipt never printed; -1 unknown */
 	uint64_t image_seq;      /* keys for thumbnails and the card photo */
 	struct idcard_photo_decoder *photo_dec; /* the vendor's WLT decoder, NULL when none is configured */
 	int list_shown;          /* rows the last list frame showed */

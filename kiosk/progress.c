@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/workday.h"
+#include "offline-queue/queue_receipt.h"
 #include "offline-queue/queue_sync.h"
 
 #include <stdio.h>
@@ -34,10 +35,14 @@ const char *progress_status_words(const char *status)
 static void local_row(struct kiosk *k, const struct queue_case_rec *c, struct progress_row *r)
 {
 	struct queue_remote_status rs;
+	struct queue_receipt rp;
 	enum queue_sync_state st = QUEUE_SYNC_PENDING;
 
 	memset(r, 0, sizeof(*r));
 	snprintf(r->item_name, sizeof(r->item_name), "%s", c->item_name);
+	/* A purged case keeps no name or number to print. */
+	r->reprintable = c->applicant_name[0] != 0;
+	r->receipt_prints = queue_receipt_get(k->queue, c->case_no, &rp) == KERR_OK ? rp.prints : -1;
 	snprintf(r->case_no, sizeof(r->case_no), "%s", c->case_no);
 	snprintf(r->platform_no, sizeof(r->platform_no), "%s", c->platform_no);
 	snprintf(r->promised_date, sizeof(r->promised_date), "%s", c->promised_date);
@@ -111,6 +116,7 @@ void progress_merge(struct progress *p, const struct uplink_query_reply *rep, en
 				continue;
 			r = &p->rows[p->n++];
 			memset(r, 0, sizeof(*r));
+			r->receipt_prints = -1;
 			snprintf(r->case_no, sizeof(r->case_no), "%s", c->case_no);
 			snprintf(r->item_name, sizeof(r->item_name), "%s",
 				 c->item_name[0] ? c->item_name : "办件");

@@ -29,6 +29,8 @@ struct progress_row {
 	char local_state[96]; /* this terminal's delivery of the case, "" for another channel's */
 	char promised_date[9];
 	int64_t checked_ms; /* when the platform's state was read; 0 never */
+	bool reprintable;   /* stored here with its personal data: its receipt can be printed again */
+	int receipt_prints; /* times its receipt printed here; -1 not known, 0 never */
 };
 
 struct progress {
@@ -37,6 +39,11 @@ struct progress {
 	bool asked; /* the platform was asked */
 	bool answered;
 	enum kerr err; /* of the answer */
+	/* 补打 during this answer: one job at a time, each case once. */
+	int reprint_job;	/* the job out, 0 when none */
+	size_t reprint_row;	/* the row it prints */
+	enum kerr reprint_err;	/* why the last one failed; KERR_OK when it did not */
+	unsigned reprinted;	/* rows reprinted, a bit each */
 };
 
 struct kiosk;

@@ -151,6 +151,7 @@ void sync_report_health(struct kiosk *k)
 			 health_word(&s));
 		h.n_devices++;
 	}
+	h.receipts_unprinted = k->receipts_unprinted;
 	h.free_mb = statvfs(k->opts.data_dir, &vfs) == 0
 			    ? (int64_t)((uint64_t)vfs.f_bavail * vfs.f_frsize >> 20)
 			    : -1;

@@ -135,3 +135,21 @@ const char *texts_store_unavailable(void)
 {
 	return "本机暂时不能受理申请（数据存储不可用），已通知工作人员。您仍可查看办事指南，或到人工窗口办理。";
 }
+
+const char *texts_reprint_error(enum kerr e)
+{
+	switch (e) {
+	case KERR_NOT_FOUND:
+		return "该办件的个人信息已按规定删除，本机无法补打回执。请凭查询码到窗口打印。";
+	case KERR_PAPER_OUT:
+		return "回执打印纸已用完，回执未能补打，已通知工作人员。加纸后可再次点击“补打回执”，或凭查询码到窗口打印。";
+	case KERR_COVER_OPEN:
+		return "回执打印机仓盖未关好，回执未能补打。请通知工作人员，关好后可再次点击“补打回执”。";
+	case KERR_JAMMED:
+		return "回执打印机卡纸了，回执未能补打。请通知工作人员，清除卡纸后可再次点击“补打回执”。";
+	case KERR_BUSY:
+		return "回执打印机正忙，请稍候几秒再点击“补打回执”。";
+	default:
+		return "回执打印机暂时无法使用，回执未能补打。您可凭查询码到窗口打印回执。";
+	}
+}

@@ -15,6 +15,8 @@ const char *texts_camera_fault(enum kerr e);
 const char *texts_store_error(enum kerr e);
 /* 证照打印: why the list or the document did not come from the platform. */
 const char *texts_certs_error(enum kerr e);
+/* A receipt reprint (补打) that could not start or did not print. */
+const char *texts_reprint_error(enum kerr e);
 const char *texts_catalog_unavailable(void);
 const char *texts_store_unavailable(void);
 

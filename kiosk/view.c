@@ -244,8 +244,10 @@ static void progress_row(struct kiosk *k, const struct progress_row *r, int toda
 
 	out->title = r->item_name;
 	out->number = r->platform_no[0]
-			      ? ui_arena_printf(&k->arena, "办件编号 %s　平台编号 %s", r->case_no, r->platform_no)
-			      : ui_arena_printf(&k->arena, "办件编号 %s", r->case_no);
+			      ? ui_arena_printf(&k->arena, "办件编号 %s　平台编号 %s%s", r->case_no, r->platform_no,
+						r->receipt_prints == 0 ? "　回执未打印" : "")
+			      : ui_arena_printf(&k->arena, "办件编号 %s%s", r->case_no,
+						r->receipt_prints == 0 ? "　回执未打印" : "");
 	if (r->status[0])
 		out->status = ui_arena_printf(&k->arena, "%s%s%s", words ? words : "办理中",
 					      r->status_text[0] ? "：" : "", r->status_text);
@@ -285,8 +287,16 @@ static void progress(struct kiosk *k, struct ui_chrome *c)
 	if (!rows)
 		return;
 	clock_local(clock_wall_ms(&k->clock), &y, &m, &d, &h, &mi, &s, &wd);
-	for (size_t i = 0; i < p->n; i++)
+	for (size_t i = 0; i < p->n; i++) {
 		progress_row(k, &p->rows[i], y * 10000 + m * 100 + d, &rows[i]);
+		/* 补打 for a case stored here, when a receipt printer is there to do it. */
+		if (p->rows[i].reprintable && i < 32 && k->dev[DEV_RECEIPT]) {
+			bool printing = p->reprint_job && p->reprint_row == i, done = p->reprinted & (1u << i);
+
+			rows[i].button = printing ? "正在补打…" : done ? "已补打" : "补打回执";
+			rows[i].button_enabled = !p->reprint_job && !done;
+		}
+	}
 	if (!p->asked)
 		notice = "本终端暂未连接政务服务平台，以下是本终端记录的办件。";
 	else if (!p->answered)

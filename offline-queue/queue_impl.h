@@ -185,7 +185,7 @@ extern const size_t queue_n_personal_columns;
 int queue_eval_level_of(const char *name);
 
 /* queue_outbox.c: an outbox entry for a row just written, with a fresh idempotency key; inside the
- * caller's transaction. kind is "case" or "eval". */
+ * caller's transaction. kind is "case", "eval" or "cert_print". */
 enum kerr queue_outbox_add(struct queue *q, const char *kind, int64_t ref_id);
 
 #endif

@@ -118,9 +118,48 @@ static const struct step steps[] = {
 	     "ALTER TABLE cases ADD COLUMN remote_status_text TEXT;"
 	     "ALTER TABLE cases ADD COLUMN remote_promised_date TEXT;"
 	     "ALTER TABLE cases ADD COLUMN remote_checked_ms INTEGER;" },
+	/* Receipt prints (queue_receipt.c): 0 never printed, n printed n times. Cases stored before
+	 * this step get -1: whether their receipt printed is not known, and they are not reported
+	 * as unprinted. */
+	{ 3, "ALTER TABLE cases ADD COLUMN receipt_prints INTEGER NOT NULL DEFAULT 0"
+	     "  CHECK (receipt_prints >= -1);"
+	     "ALTER TABLE cases ADD COLUMN receipt_printed_ms INTEGER;"
+	     "UPDATE cases SET receipt_prints = -1;" },
+	/* Certificate prints for the platform (queue_cert_print.c, docs/uplink.md section 7a). The
+	 * outbox takes a third kind: SQLite cannot change a CHECK, so the table is rebuilt with its
+	 * rows, ids and index as they were. */
+	{ 4, "CREATE TABLE cert_prints ("
+	     "  id INTEGER PRIMARY KEY,"
+	     "  cert_id TEXT NOT NULL CHECK (length(cert_id) BETWEEN 1 AND 63),"
+	     "  printed_ms INTEGER NOT NULL,"
+	     "  pages INTEGER NOT NULL CHECK (pages >= 1),"
+	     "  created_ms INTEGER NOT NULL"
+	     ") STRICT;"
+	     "CREATE TABLE outbox_v4 ("
+	     "  id INTEGER PRIMARY KEY,"
+	     "  kind TEXT NOT NULL CHECK (kind IN ('case', 'eval', 'cert_print')),"
+	     "  ref_id INTEGER NOT NULL,"
+	     "  idempotency_key TEXT NOT NULL UNIQUE,"
+	     "  state TEXT NOT NULL DEFAULT 'pending'"
+	     "    CHECK (state IN ('pending', 'sending', 'acked', 'rejected')),"
+	     "  attempts INTEGER NOT NULL DEFAULT 0,"
+	     "  next_attempt_ms INTEGER NOT NULL DEFAULT 0,"
+	     "  last_error TEXT,"
+	     "  created_ms INTEGER NOT NULL,"
+	     "  acked_ms INTEGER,"
+	     "  remote_ref TEXT,"
+	     "  UNIQUE (kind, ref_id)"
+	     ") STRICT;"
+	     "INSERT INTO outbox_v4 (id, kind, ref_id, idempotency_key, state, attempts,"
+	     "  next_attempt_ms, last_error, created_ms, acked_ms, remote_ref)"
+	     "  SELECT id, kind, ref_id, idempotency_key, state, attempts, next_attempt_ms,"
+	     "  last_error, created_ms, acked_ms, remote_ref FROM outbox;"
+	     "DROP TABLE outbox;"
+	     "ALTER TABLE outbox_v4 RENAME TO outbox;"
+	     "CREATE INDEX outbox_due ON outbox (state, next_attempt_ms);" },
 	/* A material the platform wants as one PDF (the catalog's "format") is stored as a single page of
 	 * that type; every page stored before is a JPEG. */
-	{ 3, "ALTER TABLE pages ADD COLUMN media_type TEXT NOT NULL DEFAULT 'image/jpeg'"
+	{ 5, "ALTER TABLE pages ADD COLUMN media_type TEXT NOT NULL DEFAULT 'image/jpeg'"
 	     "  CHECK (media_type IN ('image/jpeg', 'application/pdf'));" },
 };
 

@@ -33,7 +33,7 @@ enum kerr queue_sync_recover(struct queue *q)
 enum kerr queue_sync_next(struct queue *q, int64_t now_ms, struct queue_sync_item *ret)
 {
 	sqlite3_stmt *st = NULL;
-	char kind[8];
+	char kind[16];
 	enum kerr err;
 	int rc;
 
@@ -58,7 +58,9 @@ enum kerr queue_sync_next(struct queue *q, int64_t now_ms, struct queue_sync_ite
 	memset(ret, 0, sizeof(*ret));
 	ret->id = sqlite3_column_int64(st, 0);
 	err = queue_db_text(q, st, 1, kind, sizeof(kind));
-	ret->kind = strcmp(kind, "eval") == 0 ? QUEUE_SYNC_EVAL : QUEUE_SYNC_CASE;
+	ret->kind = strcmp(kind, "eval") == 0		? QUEUE_SYNC_EVAL
+		    : strcmp(kind, "cert_print") == 0 ? QUEUE_SYNC_CERT_PRINT
+						      : QUEUE_SYNC_CASE;
 	ret->ref_id = sqlite3_column_int64(st, 2);
 	if (!err)
 		err = queue_db_text(q, st, 3, ret->key, sizeof(ret->key));

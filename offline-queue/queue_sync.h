@@ -8,7 +8,7 @@
 #include "offline-queue/queue.h"
 #include "offline-queue/queue_scan.h"
 
-enum queue_sync_kind { QUEUE_SYNC_CASE, QUEUE_SYNC_EVAL };
+enum queue_sync_kind { QUEUE_SYNC_CASE, QUEUE_SYNC_EVAL, QUEUE_SYNC_CERT_PRINT };
 
 enum queue_sync_state {
 	QUEUE_SYNC_PENDING,

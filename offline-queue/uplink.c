@@ -70,7 +70,9 @@ static void link_up(struct uplink *u)
 static bool settle(struct uplink *u, const struct queue_sync_item *it, enum uplink_outcome out,
 		   const char *ref)
 {
-	const char *what = it->kind == QUEUE_SYNC_CASE ? "case" : "evaluation";
+	const char *what = it->kind == QUEUE_SYNC_CASE	       ? "case"
+			   : it->kind == QUEUE_SYNC_CERT_PRINT ? "certificate print"
+							       : "evaluation";
 	int64_t now = clock_now_ms(u->clk), wait;
 	enum kerr err = KERR_OK;
 
@@ -177,8 +179,9 @@ static void run_round(struct uplink *u)
 			return;
 		}
 		ref[0] = '\0';
-		out = it.kind == QUEUE_SYNC_CASE ? uplink_send_case(u, &it, ref, sizeof(ref))
-						 : uplink_send_eval(u, &it, ref, sizeof(ref));
+		out = it.kind == QUEUE_SYNC_CASE	 ? uplink_send_case(u, &it, ref, sizeof(ref))
+		      : it.kind == QUEUE_SYNC_CERT_PRINT ? uplink_send_cert_print(u, &it, ref, sizeof(ref))
+							 : uplink_send_eval(u, &it, ref, sizeof(ref));
 		if (!settle(u, &it, out, ref))
 			return;
 		serve_waiting(u);
@@ -417,6 +420,7 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 	}
 	u->start_ms = clock_now_ms(clk);
 	u->health.free_mb = -1;
+	u->health.receipts_unprinted = -1;
 	u->beat_due_ms = u->start_ms;
 	u->bad_from_ms = clock_wall_ms(clk) - UPLINK_BAD_WINDOW_MS;
 	u->catalog_due_ms = u->start_ms;

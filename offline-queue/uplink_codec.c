@@ -161,6 +161,23 @@ enum kerr uplink_body_case(const struct queue_case_rec *c, char **ret)
 }
 
 /* Reason codes are stored comma-separated; the contract sends an array. */
+enum kerr uplink_body_cert_print(const struct queue_cert_print *p, const char *terminal_id,
+				 char **ret)
+{
+	json_t *root = json_object();
+	struct build b = {false};
+
+	if (!p->cert_id[0] || p->printed_ms <= 0 || p->pages <= 0) {
+		json_decref(root);
+		return KERR_INVAL;
+	}
+	put(&b, root, "terminal_id", json_string(terminal_id));
+	put(&b, root, "cert_id", json_string(p->cert_id));
+	put_time(&b, root, "printed_ms", "printed_at", p->printed_ms);
+	put(&b, root, "pages", json_integer(p->pages));
+	return finish(&b, root, ret);
+}
+
 static json_t *reasons_json(struct build *b, const char *csv)
 {
 	json_t *arr = json_array();
@@ -253,6 +270,8 @@ enum kerr uplink_body_beat(const struct uplink_beat *hb, char **ret)
 	put(&b, root, "queue", q);
 	if (hb->health && hb->health->free_mb >= 0)
 		put(&b, store, "free_mb", json_integer(hb->health->free_mb));
+	if (hb->health && hb->health->receipts_unprinted >= 0)
+		put(&b, store, "receipts_unprinted", json_integer(hb->health->receipts_unprinted));
 	put(&b, root, "store", store);
 	if (hb->n_bad > 0) {
 		json_t *arr = json_array();
@@ -451,6 +470,19 @@ enum kerr uplink_parse_eval(const char *body, size_t len, struct uplink_eval_rep
 	if (!root)
 		return KERR_PROTO;
 	err = get_str(root, "eval_id", ret->eval_id, sizeof(ret->eval_id), true, why, why_size);
+	json_decref(root);
+	return err;
+}
+
+enum kerr uplink_parse_cert_print(const char *body, size_t len, char *print_id, size_t size,
+				  char *why, size_t why_size)
+{
+	json_t *root = load(body, len, why, why_size);
+	enum kerr err;
+
+	if (!root)
+		return KERR_PROTO;
+	err = get_str(root, "print_id", print_id, size, true, why, why_size);
 	json_decref(root);
 	return err;
 }

@@ -7,6 +7,7 @@
 
 #include "common/kerr.h"
 #include "offline-queue/queue.h"
+#include "offline-queue/queue_cert_print.h"
 #include "offline-queue/queue_sync.h"
 
 #include <stdbool.h>
@@ -51,6 +52,7 @@ struct uplink_health {
 		char state[24];
 	} devices[UPLINK_MAX_DEVICES];
 	int64_t free_mb; /* -1: unknown */
+	int64_t receipts_unprinted; /* stored cases whose receipt never printed; -1: unknown */
 };
 
 /* Bad ratings one heartbeat flags at most (section 8). */
@@ -77,6 +79,10 @@ enum kerr uplink_body_case(const struct queue_case_rec *c, char **ret);
 enum kerr uplink_body_eval(const struct queue_eval_rec *e, const char *terminal_id,
 			   const struct uplink_scheme *scheme, char **ret);
 enum kerr uplink_body_beat(const struct uplink_beat *b, char **ret);
+/* A certificate printed here (section 7a). KERR_INVAL for an empty cert_id or a count or time not
+ * positive. */
+enum kerr uplink_body_cert_print(const struct queue_cert_print *p, const char *terminal_id,
+				 char **ret);
 /* A 进度查询: by query code (id_number NULL) or by card (query_code NULL). */
 enum kerr uplink_body_query(const char *query_code, const char *id_type, const char *id_number,
 			    char **ret);
@@ -146,6 +152,9 @@ enum kerr uplink_parse_case(const char *body, size_t len, struct uplink_case_rep
 			    size_t why_size);
 enum kerr uplink_parse_eval(const char *body, size_t len, struct uplink_eval_reply *ret, char *why,
 			    size_t why_size);
+/* The reply to a certificate print: its print_id, into a buffer of size (at least 1). */
+enum kerr uplink_parse_cert_print(const char *body, size_t len, char *print_id, size_t size,
+				  char *why, size_t why_size);
 enum kerr uplink_parse_query(const char *body, size_t len, struct uplink_query_reply *ret,
 			     char *why, size_t why_size);
 enum kerr uplink_parse_certs(const char *body, size_t len, struct uplink_cert_list *ret, char *why,

@@ -75,6 +75,9 @@ enum uplink_outcome uplink_send_case(struct uplink *u, const struct queue_sync_i
 				     size_t ref_size);
 enum uplink_outcome uplink_send_eval(struct uplink *u, const struct queue_sync_item *it, char *ref,
 				     size_t ref_size);
+/* POST /api/v1/certificate-prints (docs/uplink.md section 7a). */
+enum uplink_outcome uplink_send_cert_print(struct uplink *u, const struct queue_sync_item *it,
+					   char *ref, size_t ref_size);
 /* The outcome of a reply that was not what the exchange needed; sets u->why. */
 enum uplink_outcome uplink_outcome_of(struct uplink *u, enum kerr err,
 				      const struct uplink_response *r);

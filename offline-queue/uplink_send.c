@@ -340,3 +340,38 @@ enum uplink_outcome uplink_send_eval(struct uplink *u, const struct queue_sync_i
 	uplink_response_clear(&r);
 	return out;
 }
+
+enum uplink_outcome uplink_send_cert_print(struct uplink *u, const struct queue_sync_item *it,
+					   char *ref, size_t ref_size)
+{
+	struct queue_cert_print p;
+	struct uplink_response r;
+	enum uplink_outcome out;
+	char *body = NULL, msg[160];
+	enum kerr err;
+
+	if (queue_cert_print_get(u->q, it->ref_id, &p) != KERR_OK) {
+		why(u, "store: %s", queue_errmsg(u->q));
+		return OUT_STORE;
+	}
+	err = uplink_body_cert_print(&p, u->terminal_id, &body);
+	if (err) {
+		why(u, "certificate print %lld cannot be expressed", (long long)it->ref_id);
+		return err == KERR_NOMEM ? OUT_RETRY : OUT_REJECT;
+	}
+	/* The outbox entry's key: a retry after a lost reply is the same print, counted once. */
+	err = post_json(u, API "/certificate-prints", body, it->key, &r);
+	uplink_body_free(body);
+	if (!err && (r.status == 200 || r.status == 201)) {
+		out = OUT_RETRY;
+		if (uplink_parse_cert_print(r.body, r.len, ref, ref_size, msg, sizeof(msg)) == KERR_OK)
+			out = OUT_DONE;
+		else
+			why(u, "certificate print: %s", msg);
+		uplink_response_clear(&r);
+		return out;
+	}
+	out = uplink_outcome_of(u, err, &r);
+	uplink_response_clear(&r);
+	return out;
+}

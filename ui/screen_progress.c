@@ -63,6 +63,15 @@ void ui_screen_progress(struct ui_frame *f, const struct ui_theme *t, const stru
 		ui_draw_box(f, card, t->surface,
 			    rows[i].kind == UI_CHECK_MISSING ? t->error : t->border,
 			    rows[i].kind == UI_CHECK_MISSING ? 4 : 2, t->radius);
+		if (rows[i].button) {
+			struct ui_rect b = ui_rect_cut_right(&in, r.w / 5);
+
+			b.h = t->target;
+			b.y = in.y + (in.h - b.h) / 2;
+			ui_button(f, t, b, rows[i].button, UI_BTN_SECONDARY, rows[i].button_enabled,
+				  UI_ACT_ITEM, (int)i, ui_arena_printf(f->arena, "reprint.%zu", i));
+			in.w -= t->gap;
+		}
 		ui_text_left(f, ui_rect_cut_top(&in, t->heading_px * 3 / 2), rows[i].title,
 			     t->heading_px * 3 / 4, true, t->text);
 		ui_text_left(f, ui_rect_cut_top(&in, line), rows[i].number, t->small_px, false,

@@ -129,6 +129,8 @@ struct ui_progress_row {
 	const char *status;   /* where it stands, in words */
 	const char *deadline; /* promised completion, with "即将到期" or "已超期" in words */
 	enum ui_check kind;   /* OK done, MISSING near or past the promised date, INFO otherwise */
+	const char *button;   /* the case's action (补打回执), NULL for none: UI_ACT_ITEM with the row's index */
+	bool button_enabled;
 };
 /* 进度查询, the answer: an optional notice (offline, still asking), then one card per case. */
 void ui_screen_progress(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,

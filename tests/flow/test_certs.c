@@ -146,8 +146,21 @@ static void test_print_a_certificate(void **state)
 	line(f, "expect CERT_DONE");
 	line(f, "tap footer.next");
 	line(f, "expect EVAL");
+	line(f, "sync");
 	assert_int_equal(run(f), 0);
 
+	/* The platform holds a record of each print, once (section 7a). */
+	{
+		json_t *st = plat_proc_state(&p), *prints = json_object_get(st, "certificate_prints");
+
+		assert_int_equal(json_array_size(prints), 2);
+		assert_string_equal(json_string_value(json_object_get(json_array_get(prints, 0), "cert_id")),
+				    "ZM-20261120-000001");
+		assert_string_equal(json_string_value(json_object_get(json_array_get(prints, 1), "cert_id")),
+				    "ZM-20261118-000002");
+		assert_true(json_integer_value(json_object_get(json_array_get(prints, 0), "pages")) >= 1);
+		json_decref(st);
+	}
 	/* What the printer got is the platform's document, byte for byte. */
 	snprintf(spooled, sizeof(spooled), "%s/docprint/job-1.pdf", f->data);
 	file_sha256(spooled, sha);
@@ -226,7 +239,12 @@ static void test_printer_out_of_paper(void **state)
 	line(f, "wait 2000");
 	line(f, "expect CERT_PRINT");
 	line(f, "expect-text A4打印机缺纸");
+	line(f, "expect-no-text A4打印机已恢复正常");
 	line(f, "dev docprint fault paper-out off");
+	/* Paper back: the resident hears so, and is offered the print again. */
+	line(f, "wait 1000");
+	line(f, "expect CERT_PRINT");
+	line(f, "expect-text A4打印机已恢复正常");
 	line(f, "tap cert.retry");
 	line(f, "wait 2000");
 	line(f, "expect CERT_DONE");

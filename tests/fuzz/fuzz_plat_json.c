@@ -17,7 +17,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	root = plat_json_parse((const char *)data + 1, size - 1, &err);
 	if (!root)
 		return 0;
-	switch ((uint8_t)(data[0] - '0') % 9) { /* corpus files start with a digit */
+	switch ((uint8_t)(data[0] - '0') % 10) { /* corpus files start with a digit */
 	case 0:
 		plat_json_case(root, "ZW3101150001", &err);
 		break;
@@ -41,6 +41,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	case 7:
 		plat_json_cert_issue(root, &err);
+		break;
+	case 9:
+		plat_json_cert_print(root, "ZW3101150001", &err);
 		break;
 	default:
 		plat_json_faults(root, &err);

@@ -154,6 +154,8 @@ enum kerr plat_certs_load(struct plat *p, const char *path, char *err, size_t n)
 void plat_certs_query(struct plat *p, const struct plat_req *req, struct plat_reply *reply);
 void plat_certs_fetch(struct plat *p, const struct plat_req *req, struct plat_reply *reply);
 void plat_admin_certs(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
+/* plat_cert_prints.c: a certificate printed at a terminal (section 7a), numbered P000001 ... */
+void plat_cert_prints_submit(struct plat *p, const struct plat_req *req, struct plat_reply *reply);
 /* At exit: drops the renderer's caches. */
 void plat_certs_shutdown(void);
 

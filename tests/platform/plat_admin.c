@@ -107,13 +107,22 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 	json_t *keys = rows(p, "SELECT terminal, key, method, path, status FROM idem ORDER BY rowid");
 	json_t *beats = rows(p, "SELECT COUNT(*) AS n FROM heartbeats");
 	json_t *certs = rows(p, "SELECT cert_id, title, length(pdf) AS size, sha256 FROM certificates ORDER BY id");
+	json_t *prints = rows(p, "SELECT print_id, terminal, cert_id, printed_ms, pages FROM cert_prints ORDER BY id");
 	json_t *bad = rows(p, "SELECT terminal, ref, case_no, level, reasons, named, rated_ms"
 			      " FROM bad_ratings ORDER BY rowid");
-	json_t *c;
+	/* The terminal's health as its last heartbeat told it (section 8). */
+	json_t *last = rows(p, "SELECT body FROM heartbeats ORDER BY id DESC LIMIT 1");
+	json_t *c, *out, *beat = NULL;
+	const char *body;
 	size_t i;
 
-	if (!cases || !evals || !keys || !beats || !certs || !bad)
+	if (!cases || !evals || !keys || !beats || !certs || !bad || !last || !prints)
 		goto fail;
+	body = json_string_value(json_object_get(json_array_get(last, 0), "body"));
+	if (body)
+		beat = json_loads(body, 0, NULL);
+	json_decref(last);
+	last = NULL;
 	json_array_foreach(cases, i, c) {
 		json_t *mats = materials_of(p, json_integer_value(json_object_get(c, "id")));
 
@@ -122,16 +131,25 @@ void plat_admin_state(struct plat *p, struct plat_reply *reply)
 		json_object_set_new(c, "materials", mats);
 		json_object_del(c, "id");
 	}
-	plat_reply_json(reply, 200,
-			json_pack("{s:o, s:o, s:o, s:O, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "cases", cases, "evaluations",
+	out = json_pack("{s:o, s:o, s:o, s:O, s:o, s:o, s:{s:I, s:I, s:I, s:I}}", "cases", cases, "evaluations",
 				  evals, "certificates", certs, "heartbeats", json_object_get(json_array_get(beats, 0), "n"),
 				  "idempotency_keys", keys, "bad_ratings", bad, "faults", "slow_ms", (json_int_t)p->faults.slow_ms,
 				  "fail_500",
 				  (json_int_t)p->faults.fail_500, "drop_mid_body", (json_int_t)p->faults.drop_mid_body,
-				  "lose_response", (json_int_t)p->faults.lose_response));
+				  "lose_response", (json_int_t)p->faults.lose_response);
+	if (out) {
+		json_object_set_new(out, "last_heartbeat", beat ? beat : json_null());
+		json_object_set_new(out, "certificate_prints", prints);
+	} else {
+		json_decref(beat);
+		json_decref(prints);
+	}
+	plat_reply_json(reply, 200, out);
 	json_decref(beats);
 	return;
 fail:
+	json_decref(last);
+	json_decref(prints);
 	json_decref(certs);
 	json_decref(cases);
 	json_decref(evals);

@@ -22,6 +22,7 @@ enum route {
 	ROUTE_QUERY,
 	ROUTE_CERT_QUERY,
 	ROUTE_CERT_FETCH,
+	ROUTE_CERT_PRINT,
 	ROUTE_BEAT,
 	ROUTE_CATALOG,
 	ROUTE_ADMIN_STATE,
@@ -120,6 +121,8 @@ static enum route route_of(const char *url, struct request *r, const char **ret_
 			return *ret_methods = "POST", ROUTE_CERT_QUERY;
 		if (strcmp(rest, "certificate-fetches") == 0)
 			return *ret_methods = "POST", ROUTE_CERT_FETCH;
+		if (strcmp(rest, "certificate-prints") == 0)
+			return *ret_methods = "POST", ROUTE_CERT_PRINT;
 		if (strcmp(rest, "heartbeat") == 0)
 			return *ret_methods = "POST", ROUTE_BEAT;
 		if (strcmp(rest, "catalog") == 0)
@@ -160,6 +163,7 @@ static size_t limit_of(enum route route)
 	case ROUTE_QUERY:
 	case ROUTE_CERT_QUERY:
 	case ROUTE_CERT_FETCH:
+	case ROUTE_CERT_PRINT:
 		return PLAT_MAX_QUERY;
 	case ROUTE_BEAT:
 		return PLAT_MAX_BEAT;
@@ -404,6 +408,9 @@ static void handle(struct plat *p, const struct plat_req *q, const struct reques
 		break;
 	case ROUTE_CERT_FETCH:
 		plat_certs_fetch(p, q, reply);
+		break;
+	case ROUTE_CERT_PRINT:
+		plat_cert_prints_submit(p, q, reply);
 		break;
 	case ROUTE_BEAT:
 		plat_beat_receive(p, q, reply);

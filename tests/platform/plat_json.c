@@ -572,7 +572,8 @@ bool plat_json_beat(json_t *root, const char *terminal, struct plat_json_err *er
 		return false;
 	if (st && !json_is_object(st))
 		return invalid(err, "store", "must be an object");
-	if (st && !int_field(st, "free_mb", "store.free_mb", false, 0, INT64_MAX, err))
+	if (st && (!int_field(st, "free_mb", "store.free_mb", false, 0, INT64_MAX, err) ||
+		   !int_field(st, "receipts_unprinted", "store.receipts_unprinted", false, 0, INT64_MAX, err)))
 		return false;
 	return bad_ratings(json_object_get(root, "bad_ratings"), err);
 }
@@ -625,4 +626,16 @@ bool plat_json_cert_issue(json_t *root, struct plat_json_err *err)
 			return invalid(err, "lines", "each line must be a string of at most 400 bytes");
 	}
 	return true;
+}
+
+bool plat_json_cert_print(json_t *root, const char *terminal, struct plat_json_err *err)
+{
+	const char *tid = plat_json_str(root, "terminal_id");
+
+	if (json_object_get(root, "terminal_id") && (!tid || strcmp(tid, terminal) != 0))
+		return invalid(err, "terminal_id", "must equal X-Terminal-Id");
+	return text_field(root, "cert_id", "cert_id", true, 1, 63, err) &&
+	       int_field(root, "printed_ms", "printed_ms", true, 1, INT64_MAX, err) &&
+	       text_field(root, "printed_at", "printed_at", false, 1, 64, err) &&
+	       int_field(root, "pages", "pages", true, 1, 1000, err);
 }

@@ -29,6 +29,8 @@ bool plat_json_beat(json_t *root, const char *terminal, struct plat_json_err *er
 /* 证照打印 (section 8a): a list or fetch request (fetch adds cert_id), and a certificate to issue (admin). */
 bool plat_json_cert_request(json_t *root, bool fetch, struct plat_json_err *err);
 bool plat_json_cert_issue(json_t *root, struct plat_json_err *err);
+/* A certificate printed at a terminal (section 7a). */
+bool plat_json_cert_print(json_t *root, const char *terminal, struct plat_json_err *err);
 /* Admin bodies: a case's new status, and the fault switches (non-negative integers). */
 bool plat_json_status(json_t *root, struct plat_json_err *err);
 bool plat_json_faults(json_t *root, struct plat_json_err *err);

@@ -741,6 +741,50 @@ static void test_fault_lose_response(void **state)
 	free(body);
 }
 
+/* A certificate printed at a terminal (section 7a): kept once under its key, even when the answer to
+ * the first try was lost; a body that is not a print is refused. */
+static void test_certificate_prints(void **state)
+{
+	struct plat_proc *s = *state;
+	const char *good = "{\"terminal_id\":\"ZW3101150001\",\"cert_id\":\"ZM-20261120-000001\","
+			   "\"printed_ms\":1795397465000,\"printed_at\":\"2026-11-23T09:31:05+08:00\","
+			   "\"pages\":2}";
+	const char *const bad[] = {
+		"{\"cert_id\":\"ZM-1\",\"printed_ms\":1795397465000}",
+		"{\"cert_id\":\"\",\"printed_ms\":1795397465000,\"pages\":1}",
+		"{\"cert_id\":\"ZM-1\",\"printed_ms\":0,\"pages\":1}",
+		"{\"cert_id\":\"ZM-1\",\"printed_ms\":1795397465000,\"pages\":\"2\"}",
+		"{\"terminal_id\":\"OTHER\",\"cert_id\":\"ZM-1\",\"printed_ms\":1,\"pages\":1}",
+	};
+	struct call c = { "POST", "/api/v1/certificate-prints", "print-1", .body = good,
+			  .len = strlen(good) };
+	struct resp r;
+	json_t *j, *p0;
+
+	set_faults(s, "{\"lose_response\":1}");
+	http(s, &c, &r);
+	assert_int_not_equal(r.rc, CURLE_OK);
+	resp_free(&r);
+	http(s, &c, &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "\"print_id\":\"P000001\""));
+	resp_free(&r);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		c = (struct call){ "POST", "/api/v1/certificate-prints", "print-bad", .body = bad[i],
+				   .len = strlen(bad[i]) };
+		http(s, &c, &r);
+		assert_int_equal(r.status, 400);
+		resp_free(&r);
+	}
+	j = admin_state(s);
+	assert_int_equal(json_array_size(json_object_get(j, "certificate_prints")), 1);
+	p0 = json_array_get(json_object_get(j, "certificate_prints"), 0);
+	assert_string_equal(json_string_value(json_object_get(p0, "cert_id")), "ZM-20261120-000001");
+	assert_int_equal(json_integer_value(json_object_get(p0, "pages")), 2);
+	assert_string_equal(json_string_value(json_object_get(p0, "terminal")), "ZW3101150001");
+	json_decref(j);
+}
+
 static void test_fault_drop_mid_body(void **state)
 {
 	struct plat_proc *s = *state;
@@ -873,6 +917,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_fail_500, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_lose_response, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_drop_mid_body, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_certificate_prints, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_slow_in_progress, setup, teardown),
 		cmocka_unit_test(test_tls_client_certs),
 	};

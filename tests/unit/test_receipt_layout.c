@@ -222,6 +222,24 @@ static void acceptance_with_commitment(void **state)
 	receipt_build_finish(&b);
 }
 
+/* 补打: the same case again, marked so it is never taken for a second case. */
+static void acceptance_reprint(void **state)
+{
+	struct receipt_build b;
+	struct receipt_doc doc;
+	struct receipt_case c = sample;
+
+	(void)state;
+	c.reprinted = "2025-06-04 14:20";
+	receipt_build_init(&b);
+	receipt_layout_acceptance(&b, &c);
+	assert_int_equal(receipt_build_doc(&b, &doc), KERR_OK);
+	assert_string_equal(doc.lines[0].text, "受理回执（补打）");
+	assert_string_equal(doc.lines[3].text, "补打件 重打印时间：2025-06-04 14:20");
+	print_golden("acceptance_reprint", &doc);
+	receipt_build_finish(&b);
+}
+
 static void immediate_case(void **state)
 {
 	struct receipt_build b;
@@ -304,6 +322,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(acceptance),	  cmocka_unit_test(acceptance_with_commitment),
 		cmocka_unit_test(immediate_case), cmocka_unit_test(notice),
+		cmocka_unit_test(acceptance_reprint),
 		cmocka_unit_test(ticket),	  cmocka_unit_test(builder_bounds),
 	};
 
