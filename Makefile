@@ -12,6 +12,8 @@ CFLAGS ?= -O2 -g
 PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl libusb-1.0 cairo cairo-ft \
 	fontconfig
 PKGS += sane-backends
+# sd_notify: readiness and the watchdog under systemd (kiosk/notify.c).
+PKGS += libsystemd
 TEST_PKGS := cmocka
 # The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
 PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto cairo fontconfig
@@ -61,7 +63,7 @@ else
 Q := @
 endif
 
-.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
+.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests deb
 .DEFAULT_GOAL := all
 
 all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
@@ -212,6 +214,11 @@ install: all
 	install -D -m 755 $(KIOSKCTL) $(DESTDIR)$(PREFIX)/bin/kioskctl
 	install -d $(DESTDIR)$(PREFIX)/share/kiosk
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/kiosk/
+
+# The Debian package for terminals (image/deb/README.md): $(O)/deb/kiosk_VERSION_ARCH.deb.
+deb: deps-build
+	@$(MAKE) --no-print-directory $(KIOSK) $(KIOSKCTL)
+	@sh mk/deb.sh $(O)/deb $(KIOSK) $(KIOSKCTL)
 
 clean:
 	rm -rf $(O)
