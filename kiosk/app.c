@@ -8,6 +8,7 @@
 #include "kiosk/devices.h"
 #include "kiosk/input.h"
 #include "kiosk/notify.h"
+#include "kiosk/provision_load.h"
 #include "kiosk/sync.h"
 #include "kiosk/view.h"
 
@@ -15,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 /* Script runs and goldens need a fixed calendar day: 2026-11-23 09:30 in Beijing, a Monday. */
 #define SCRIPT_WALL_MS 1795397400000LL
@@ -150,6 +152,19 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 		log_err("config: %s", err);
 		return KERR_INVAL;
 	}
+	/* A terminal's identity and platform come from its data folder, never from the image. A provisioning
+	 * that cannot be read leaves the terminal on the technician's screen rather than stopping it. */
+	k->provision = provision_load(&k->cfg, opts->data_dir, err, sizeof(err));
+	if (k->provision == PROVISION_BAD)
+		log_err("provisioning: %s/%s: %s; the terminal shows it is not provisioned", opts->data_dir,
+			PROVISION_CONF, err);
+	else if (k->provision != PROVISION_NONE)
+		log_info("provisioning: terminal %s, %s", k->cfg.terminal_id, provision_state_str(k->provision));
+	if (k->cfg.timezone[0]) {
+		setenv("TZ", k->cfg.timezone, 1);
+		tzset();
+	}
+	hwinfo_read("", &k->hw);
 	if (k->cfg.eval_mapping[0]) {
 		if (evalmap_load(&k->evalmap, k->cfg.eval_mapping, err, sizeof(err)) != KERR_OK) {
 			log_err("eval.mapping: %s", err);

@@ -10,6 +10,8 @@
 #include "kiosk/evalmap.h"
 #include "kiosk/flow.h"
 #include "kiosk/health.h"
+#include "kiosk/hwinfo.h"
+#include "kiosk/provision.h"
 #include "kiosk/session.h"
 #include "offline-queue/queue.h"
 #include "offline-queue/uplink.h"
@@ -84,6 +86,8 @@ struct kiosk {
 	struct control *control; /* the control socket, NULL when off */
 	struct health health;    /* decides the systemd watchdog's pings (kiosk/health.h) */
 	bool ready_sent;         /* READY=1 went out when the first screen was up */
+	enum provision_state provision; /* what the data folder holds (kiosk/provision_load.h) */
+	struct hwinfo hw;        /* serial and MAC for the technician's screen */
 
 	struct uplink *uplink;   /* the sync worker, NULL when no platform is configured */
 	unsigned catalog_updates_seen;
