@@ -43,6 +43,8 @@ TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test
 TEST_BIN := $(TEST_SRC:%.c=$(O)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:%.c=$(O)/%)
+# Shell checks of the Debian package and its unit (tests/pkg/), a few seconds.
+PKG_TESTS := $(sort $(wildcard tests/pkg/test_*.sh))
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
@@ -187,7 +189,8 @@ check: deps-check
 	@$(MAKE) --no-print-directory build-tests
 	@sh mk/layering.sh
 	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn $(SAN_ENV) \
-		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN))
+		KIOSK_BIN=$(abspath $(KIOSK)) KIOSKCTL_BIN=$(abspath $(KIOSKCTL)) \
+		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN)) $(PKG_TESTS)
 
 bench: deps-check
 	@$(MAKE) --no-print-directory $(KIOSK) $(BARE) $(BENCH_BIN)
