@@ -16,7 +16,7 @@ const char *health_fault_str(enum health_fault f)
 
 void health_init(struct health *h, int64_t watchdog_ms, int64_t probe_every_ms, int64_t now)
 {
-	*h = (struct health){ 0 };
+	*h = (struct health){0};
 	h->ping_every_ms = watchdog_ms > 0 ? watchdog_ms / 2 : 0;
 	if (h->ping_every_ms == 0 && watchdog_ms > 0)
 		h->ping_every_ms = 1;
@@ -27,7 +27,8 @@ void health_init(struct health *h, int64_t watchdog_ms, int64_t probe_every_ms, 
 	/* The first ping goes out at once: READY=1 starts systemd's timer. */
 	h->next_ping_ms = now;
 	h->next_probe_ms = probe_every_ms > 0 ? now + probe_every_ms : INT64_MAX;
-	/* Start-up is no loop turn (systemd's start timeout covers it): the first turn is measured from its wait. */
+	/* Start-up is no loop turn (systemd's start timeout covers it): the first turn is measured
+	 * from its wait. */
 	h->turn_start_ms = -1;
 	h->last_probe = KERR_OK;
 }

@@ -24,8 +24,8 @@ static bool read_line(const char *path, char *buf, size_t size)
 static bool serial_usable(const char *s)
 {
 	/* Boards without one say so in many ways. */
-	static const char *const none[] = { "To be filled by O.E.M.", "Default string", "0", "None",
-					    "System Serial Number" };
+	static const char *const none[] = {"To be filled by O.E.M.", "Default string", "0", "None",
+					   "System Serial Number"};
 
 	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++)
 		if (!strcmp(s, none[i]))
@@ -41,7 +41,8 @@ void hwinfo_read(const char *sysroot, struct hwinfo *ret)
 
 	snprintf(ret->serial, sizeof(ret->serial), "未知");
 	snprintf(ret->mac, sizeof(ret->mac), "未知");
-	/* product_serial is readable by root only; the kiosk's user usually falls back to the machine id. */
+	/* product_serial is readable by root only; the kiosk's user usually falls back to the
+	 * machine id. */
 	snprintf(path, sizeof(path), "%s/sys/class/dmi/id/product_serial", sysroot);
 	if (read_line(path, buf, sizeof(buf)) && serial_usable(buf)) {
 		snprintf(ret->serial, sizeof(ret->serial), "%.63s", buf);
@@ -54,7 +55,8 @@ void hwinfo_read(const char *sysroot, struct hwinfo *ret)
 	dir = opendir(path);
 	if (!dir)
 		return;
-	/* The alphabetically first interface with a real address: eth0/enp1s0 before wlan0, stable across boots. */
+	/* The alphabetically first interface with a real address: eth0/enp1s0 before wlan0, stable
+	 * across boots. */
 	buf[0] = 0;
 	while ((d = readdir(dir))) {
 		char addr[64];

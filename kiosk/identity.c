@@ -1,5 +1,5 @@
-/* The terminal's key, certificate request and certificate through OpenSSL 3. OpenSSL's errors are turned into
- * kerr here and nowhere else, its reason kept in err. */
+/* The terminal's key, certificate request and certificate through OpenSSL 3. OpenSSL's errors are
+ * turned into kerr here and nowhere else, its reason kept in err. */
 #include "kiosk/identity.h"
 
 #include <openssl/err.h>
@@ -27,9 +27,10 @@ static enum kerr ssl_fail(char *err, size_t errlen, const char *what)
 	return KERR_IO;
 }
 
-/* Writes len bytes to dir/name with mode through a synced temporary file and a rename, then syncs dir. */
-static enum kerr write_file(const char *dir, const char *name, const void *data, size_t len, mode_t mode,
-			    char *err, size_t errlen)
+/* Writes len bytes to dir/name with mode through a synced temporary file and a rename, then syncs
+ * dir. */
+static enum kerr write_file(const char *dir, const char *name, const void *data, size_t len,
+			    mode_t mode, char *err, size_t errlen)
 {
 	char path[4096], tmp[4200];
 	const char *p = data;
@@ -73,7 +74,8 @@ fail:
 }
 
 /* A BIO's contents to dir/name. */
-static enum kerr write_bio(const char *dir, const char *name, BIO *b, mode_t mode, char *err, size_t errlen)
+static enum kerr write_bio(const char *dir, const char *name, BIO *b, mode_t mode, char *err,
+			   size_t errlen)
 {
 	char *data;
 	long n = BIO_get_mem_data(b, &data);
@@ -93,7 +95,8 @@ static EVP_PKEY *read_key(const char *path)
 	return k;
 }
 
-static enum kerr make_key(const char *dir, const char *key_name, EVP_PKEY **ret, char *err, size_t errlen)
+static enum kerr make_key(const char *dir, const char *key_name, EVP_PKEY **ret, char *err,
+			  size_t errlen)
 {
 	EVP_PKEY *k = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
 	BIO *b = NULL;
@@ -118,7 +121,8 @@ out:
 
 static int add_name(X509_NAME *n, const char *field, const char *value)
 {
-	return X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8, (const unsigned char *)value, -1, -1, 0);
+	return X509_NAME_add_entry_by_txt(n, field, MBSTRING_UTF8, (const unsigned char *)value, -1,
+					  -1, 0);
 }
 
 enum kerr identity_create(const char *dir, const char *key_name, const char *csr_name,
@@ -139,7 +143,8 @@ enum kerr identity_create(const char *dir, const char *key_name, const char *csr
 	if (access(path, F_OK) == 0) {
 		key = read_key(path);
 		if (!key)
-			return ssl_fail(err, errlen, "the terminal's key is there but cannot be read");
+			return ssl_fail(err, errlen,
+					"the terminal's key is there but cannot be read");
 	} else {
 		e = make_key(dir, key_name, &key, err, errlen);
 		if (e != KERR_OK)
@@ -187,7 +192,8 @@ static X509 *read_cert(const char *path)
 }
 
 enum kerr identity_install_cert(const char *dir, const char *key_name, const char *cert_name,
-				const char *cert_path, const char *terminal_id, char *err, size_t errlen)
+				const char *cert_path, const char *terminal_id, char *err,
+				size_t errlen)
 {
 	char path[4096], cn[64] = "";
 	EVP_PKEY *key;
@@ -212,10 +218,13 @@ enum kerr identity_install_cert(const char *dir, const char *key_name, const cha
 	X509_NAME_get_text_by_NID(X509_get_subject_name(cert), NID_commonName, cn, sizeof(cn));
 	if (!X509_check_private_key(cert, key)) {
 		ERR_clear_error();
-		snprintf(err, errlen, "the certificate is not for this terminal's key (made from another request?)");
+		snprintf(err, errlen,
+			 "the certificate is not for this terminal's key (made from another "
+			 "request?)");
 		e = KERR_INVAL;
 	} else if (strcmp(cn, terminal_id) != 0) {
-		snprintf(err, errlen, "the certificate names terminal %s, this terminal is %s", cn, terminal_id);
+		snprintf(err, errlen, "the certificate names terminal %s, this terminal is %s", cn,
+			 terminal_id);
 		e = KERR_INVAL;
 	} else {
 		b = BIO_new(BIO_s_mem());

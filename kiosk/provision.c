@@ -1,4 +1,5 @@
-/* The provisioning file's parser: key = value lines, strict, since the file comes from a USB stick. */
+/* The provisioning file's parser: key = value lines, strict, since the file comes from a USB stick.
+ */
 #include "kiosk/provision.h"
 
 #include "common/utf8.h"
@@ -19,7 +20,17 @@ const char *provision_state_str(enum provision_state s)
 	return s >= 0 && s < PROVISION__COUNT ? state_names[s] : "?";
 }
 
-enum check { CHK_TEXT, CHK_ID, CHK_REGION, CHK_URL, CHK_PATH, CHK_PIN, CHK_TZ, CHK_NAME, CHK_PHONE };
+enum check {
+	CHK_TEXT,
+	CHK_ID,
+	CHK_REGION,
+	CHK_URL,
+	CHK_PATH,
+	CHK_PIN,
+	CHK_TZ,
+	CHK_NAME,
+	CHK_PHONE
+};
 
 struct pkey {
 	const char *name;
@@ -28,7 +39,10 @@ struct pkey {
 	bool required;
 };
 
-#define K(n, f, c, r) { n, offsetof(struct provision, f), sizeof(((struct provision *)0)->f), c, r }
+#define K(n, f, c, r)                                                                      \
+	{                                                                                  \
+		n, offsetof(struct provision, f), sizeof(((struct provision *)0)->f), c, r \
+	}
 static const struct pkey pkeys[] = {
 	K("terminal.id", terminal_id, CHK_ID, true),
 	K("terminal.site", site, CHK_TEXT, true),
@@ -49,7 +63,7 @@ static bool all_of(const char *v, const char *set)
 }
 
 #define UPPER_DIGITS "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
-#define NAME_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
+#define NAME_CHARS   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_."
 
 /* Why v is not a good value, or NULL. */
 static const char *bad_value(enum check c, const char *v)
@@ -62,27 +76,35 @@ static const char *bad_value(enum check c, const char *v)
 	case CHK_TEXT:
 		return NULL;
 	case CHK_ID:
-		return n >= 4 && all_of(v, UPPER_DIGITS) ? NULL : "must be 4 to 31 capital letters and digits";
+		return n >= 4 && all_of(v, UPPER_DIGITS)
+			       ? NULL
+			       : "must be 4 to 31 capital letters and digits";
 	case CHK_REGION:
-		return n == 6 && all_of(v, "0123456789") ? NULL : "must be the 6-digit division code";
+		return n == 6 && all_of(v, "0123456789") ? NULL
+							 : "must be the 6-digit division code";
 	case CHK_URL:
 		if (strncmp(v, "https://", 8) != 0 || n == 8)
 			return "must start with https://";
-		return all_of(v + 8, NAME_CHARS ":/[]%~") ? NULL : "has characters a URL cannot hold";
+		return all_of(v + 8, NAME_CHARS ":/[]%~") ? NULL
+							  : "has characters a URL cannot hold";
 	case CHK_PATH:
-		return all_of(v, NAME_CHARS "/") && !strstr(v, "..") ? NULL
-								    : "must be a file name beside this file";
+		return all_of(v, NAME_CHARS "/") && !strstr(v, "..")
+			       ? NULL
+			       : "must be a file name beside this file";
 	case CHK_PIN:
 		if (strncmp(v, "sha256//", 8) != 0 || n < 8 + 44)
 			return "must be sha256// and the key's base64 digest";
-		return all_of(v + 8, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=;")
+		return all_of(v + 8,
+			      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=;")
 			       ? NULL
 			       : "has characters base64 does not use";
 	case CHK_TZ:
-		return all_of(v, NAME_CHARS "/+") && v[0] != '/' && !strstr(v, "..") ? NULL
-										     : "must be a zone name like Asia/Shanghai";
+		return all_of(v, NAME_CHARS "/+") && v[0] != '/' && !strstr(v, "..")
+			       ? NULL
+			       : "must be a zone name like Asia/Shanghai";
 	case CHK_NAME:
-		return all_of(v, NAME_CHARS) && v[0] != '.' ? NULL : "must be letters, digits, - _ or .";
+		return all_of(v, NAME_CHARS) && v[0] != '.' ? NULL
+							    : "must be letters, digits, - _ or .";
 	case CHK_PHONE:
 		return all_of(v, "0123456789-+ ") ? NULL : "must be digits";
 	}
@@ -101,7 +123,8 @@ static char *trim(char *s)
 	return s;
 }
 
-static enum kerr fail(char *err, size_t errlen, int line, const char *fmt, const char *a, const char *b)
+static enum kerr fail(char *err, size_t errlen, int line, const char *fmt, const char *a,
+		      const char *b)
 {
 	char what[200];
 
@@ -113,10 +136,11 @@ static enum kerr fail(char *err, size_t errlen, int line, const char *fmt, const
 	return KERR_INVAL;
 }
 
-enum kerr provision_parse(const char *text, size_t len, struct provision *ret, char *err, size_t errlen)
+enum kerr provision_parse(const char *text, size_t len, struct provision *ret, char *err,
+			  size_t errlen)
 {
-	struct provision p = { 0 };
-	bool seen[N_KEYS] = { false };
+	struct provision p = {0};
+	bool seen[N_KEYS] = {false};
 	size_t pos = 0;
 	int no = 0;
 
@@ -146,7 +170,8 @@ enum kerr provision_parse(const char *text, size_t len, struct provision *ret, c
 			if (cp == 0xfffd)
 				return fail(err, errlen, no, "is not UTF-8 text%s%s", "", "");
 			if ((cp < 0x20 && cp != '\t') || cp == 0x7f)
-				return fail(err, errlen, no, "holds a control character%s%s", "", "");
+				return fail(err, errlen, no, "holds a control character%s%s", "",
+					    "");
 		}
 		eq = strchr(key, '=');
 		if (!eq)

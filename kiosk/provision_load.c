@@ -5,7 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
-enum provision_state provision_load(struct config *c, const char *data_dir, char *err, size_t errlen)
+enum provision_state provision_load(struct config *c, const char *data_dir, char *err,
+				    size_t errlen)
 {
 	char path[4096];
 
@@ -14,7 +15,8 @@ enum provision_state provision_load(struct config *c, const char *data_dir, char
 		return PROVISION_NONE;
 	if (config_load(c, path, err, errlen) != KERR_OK)
 		return PROVISION_BAD;
-	/* The client certificate counts only once it is signed and installed (kioskctl provision --cert). */
+	/* The client certificate counts only once it is signed and installed (kioskctl provision
+	 * --cert). */
 	snprintf(path, sizeof(path), "%s/%s/%s", data_dir, PROVISION_DIR, PROVISION_CERT);
 	if (access(path, R_OK) != 0)
 		return PROVISION_PENDING;

@@ -1,6 +1,7 @@
-/* kioskctl provision: a terminal's first boot. Reads the technician's provisioning file (docs/provisioning.md),
- * makes the terminal's key and certificate request in the data folder, and later installs the certificate the
- * platform signed. Everything goes to the data folder, owned by the kiosk's user; nothing to the image. */
+/* kioskctl provision: a terminal's first boot. Reads the technician's provisioning file
+ * (docs/provisioning.md), makes the terminal's key and certificate request in the data folder, and
+ * later installs the certificate the platform signed. Everything goes to the data folder, owned by
+ * the kiosk's user; nothing to the image. */
 #include "kiosk/config.h"
 #include "kiosk/identity.h"
 #include "kiosk/provision.h"
@@ -15,17 +16,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#define DEFAULT_DATA "/var/lib/kiosk"
-#define DEFAULT_ASSETS "/usr/share/kiosk"
+#define DEFAULT_DATA	 "/var/lib/kiosk"
+#define DEFAULT_ASSETS	 "/usr/share/kiosk"
 #define DEFAULT_ZONEINFO "/usr/share/zoneinfo"
-#define CA_MAX_BYTES (1 << 20)
+#define CA_MAX_BYTES	 (1 << 20)
 
 static const char *usage_text =
 	"usage: kioskctl provision [FILE] [--data DIR] [--assets DIR]\n"
-	"        provisions this terminal from FILE (default: the first /media/*/kiosk-provision.conf or\n"
-	"        /media/*/*/kiosk-provision.conf on a USB stick): its identity and platform settings go to\n"
-	"        DIR/provision.conf, its new EC P-256 key and certificate request to DIR/identity/.\n"
-	"        DIR is the kiosk's data folder (default " DEFAULT_DATA "), --assets the installed\n"
+	"        provisions this terminal from FILE (default: the first "
+	"/media/*/kiosk-provision.conf or\n"
+	"        /media/*/*/kiosk-provision.conf on a USB stick): its identity and platform "
+	"settings go to\n"
+	"        DIR/provision.conf, its new EC P-256 key and certificate request to "
+	"DIR/identity/.\n"
+	"        DIR is the kiosk's data folder (default " DEFAULT_DATA
+	"), --assets the installed\n"
 	"        assets (default " DEFAULT_ASSETS ", for eval.province).\n"
 	"       kioskctl provision --cert FILE [--data DIR]\n"
 	"        installs the certificate the platform signed for this terminal's request.\n"
@@ -81,19 +86,21 @@ static enum kerr write_text(const char *path, const char *text, size_t len, mode
 	return KERR_OK;
 }
 
-/* The kiosk runs as the data folder's owner: what root writes here must be that user's, or the kiosk
- * could not read its own key. */
+/* The kiosk runs as the data folder's owner: what root writes here must be that user's, or the
+ * kiosk could not read its own key. */
 static void give_to_owner(const char *data, const char *path)
 {
 	struct stat st;
 
 	if (geteuid() == 0 && stat(data, &st) == 0 && chown(path, st.st_uid, st.st_gid) != 0)
-		fprintf(stderr, "kioskctl: cannot give %s to the kiosk's user: %s\n", path, strerror(errno));
+		fprintf(stderr, "kioskctl: cannot give %s to the kiosk's user: %s\n", path,
+			strerror(errno));
 }
 
 static const char *find_on_usb(char *buf, size_t size)
 {
-	static const char *const patterns[] = { "/media/*/kiosk-provision.conf", "/media/*/*/kiosk-provision.conf" };
+	static const char *const patterns[] = {"/media/*/kiosk-provision.conf",
+					       "/media/*/*/kiosk-provision.conf"};
 
 	for (size_t i = 0; i < 2; i++) {
 		glob_t g;
@@ -110,7 +117,8 @@ static const char *find_on_usb(char *buf, size_t size)
 
 static int apply(const char *file, const char *data, const char *assets)
 {
-	char err[512], dir[4096], id_dir[4096], path[4200], ca_src[4200], conf[4096], mapping[4200] = "";
+	char err[512], dir[4096], id_dir[4096], path[4200], ca_src[4200], conf[4096],
+		mapping[4200] = "";
 	char *text, *ca;
 	size_t len, ca_len;
 	struct provision p;
@@ -135,11 +143,13 @@ static int apply(const char *file, const char *data, const char *assets)
 	if (access(DEFAULT_ZONEINFO, F_OK) == 0 && access(path, R_OK) != 0)
 		return kioskctl_fail("terminal.timezone %s is not a known zone", p.timezone);
 	snprintf(dir, sizeof(dir), "%s", file);
-	snprintf(ca_src, sizeof(ca_src), "%s/%s", p.platform_ca[0] == '/' ? "" : dirname(dir), p.platform_ca);
+	snprintf(ca_src, sizeof(ca_src), "%s/%s", p.platform_ca[0] == '/' ? "" : dirname(dir),
+		 p.platform_ca);
 	if (identity_check_ca(ca_src, err, sizeof(err)) != KERR_OK)
 		return kioskctl_fail("platform.ca: %s", err);
 	if (stat(data, &st) != 0 || !S_ISDIR(st.st_mode))
-		return kioskctl_fail("the data folder %s is not there (is the kiosk package installed?)", data);
+		return kioskctl_fail(
+			"the data folder %s is not there (is the kiosk package installed?)", data);
 
 	snprintf(id_dir, sizeof(id_dir), "%s/%s", data, PROVISION_DIR);
 	if (mkdir(id_dir, 0700) != 0 && errno != EEXIST)
@@ -154,8 +164,9 @@ static int apply(const char *file, const char *data, const char *assets)
 	free(ca);
 	give_to_owner(data, path);
 
-	subj = (struct identity_subject){ p.terminal_id, p.site, p.region, p.token };
-	if (identity_create(id_dir, PROVISION_KEY, PROVISION_CSR, &subj, err, sizeof(err)) != KERR_OK)
+	subj = (struct identity_subject){p.terminal_id, p.site, p.region, p.token};
+	if (identity_create(id_dir, PROVISION_KEY, PROVISION_CSR, &subj, err, sizeof(err)) !=
+	    KERR_OK)
 		return kioskctl_fail("%s", err);
 	snprintf(path, sizeof(path), "%s/%s", id_dir, PROVISION_KEY);
 	give_to_owner(data, path);
@@ -163,14 +174,17 @@ static int apply(const char *file, const char *data, const char *assets)
 	give_to_owner(data, path);
 
 	n = snprintf(conf, sizeof(conf),
-		     "# This terminal's provisioning, written by kioskctl provision; the kiosk reads it over its\n"
+		     "# This terminal's provisioning, written by kioskctl provision; the kiosk "
+		     "reads it over its\n"
 		     "# configuration at start. Provision again rather than editing it.\n"
-		     "terminal.id = %s\nterminal.hall = %s\nterminal.region = %s\nterminal.timezone = %s\n"
+		     "terminal.id = %s\nterminal.hall = %s\nterminal.region = "
+		     "%s\nterminal.timezone = %s\n"
 		     "platform.url = %s\nplatform.ca = %s/%s\n%s%s%s%s%s%s%s%s%s",
-		     p.terminal_id, p.site, p.region, p.timezone, p.platform_url, id_dir, PROVISION_CA,
-		     p.platform_pin[0] ? "platform.pin = " : "", p.platform_pin, p.platform_pin[0] ? "\n" : "",
-		     p.phone[0] ? "terminal.phone = " : "", p.phone, p.phone[0] ? "\n" : "",
-		     mapping[0] ? "eval.mapping = " : "", mapping, mapping[0] ? "\n" : "");
+		     p.terminal_id, p.site, p.region, p.timezone, p.platform_url, id_dir,
+		     PROVISION_CA, p.platform_pin[0] ? "platform.pin = " : "", p.platform_pin,
+		     p.platform_pin[0] ? "\n" : "", p.phone[0] ? "terminal.phone = " : "", p.phone,
+		     p.phone[0] ? "\n" : "", mapping[0] ? "eval.mapping = " : "", mapping,
+		     mapping[0] ? "\n" : "");
 	if (n < 0 || (size_t)n >= sizeof(conf))
 		return kioskctl_fail("the provisioning settings are too long");
 	snprintf(path, sizeof(path), "%s/%s", data, PROVISION_CONF);
@@ -221,8 +235,8 @@ static int status(const char *data)
 	if (config_load(&c, path, err, sizeof(err)) != KERR_OK)
 		return kioskctl_fail("%s", err);
 	snprintf(path, sizeof(path), "%s/%s/%s", data, PROVISION_DIR, PROVISION_CERT);
-	printf("%s terminal %s platform %s\n", access(path, R_OK) == 0 ? "done" : "pending", c.terminal_id,
-	       c.platform.url);
+	printf("%s terminal %s platform %s\n", access(path, R_OK) == 0 ? "done" : "pending",
+	       c.terminal_id, c.platform.url);
 	return KIOSKCTL_OK;
 }
 
@@ -235,7 +249,8 @@ static int run(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
-		if ((!strcmp(a, "--data") || !strcmp(a, "--assets") || !strcmp(a, "--cert")) && i + 1 < argc) {
+		if ((!strcmp(a, "--data") || !strcmp(a, "--assets") || !strcmp(a, "--cert")) &&
+		    i + 1 < argc) {
 			if (!strcmp(a, "--data"))
 				data = argv[++i];
 			else if (!strcmp(a, "--assets"))
@@ -263,12 +278,14 @@ static int run(int argc, char **argv)
 	if (cert)
 		return install_cert(cert, data);
 	if (!file && !(file = find_on_usb(usb, sizeof(usb))))
-		return kioskctl_fail("no provisioning file given and none on a USB stick (/media/*/kiosk-provision.conf)");
+		return kioskctl_fail("no provisioning file given and none on a USB stick "
+				     "(/media/*/kiosk-provision.conf)");
 	return apply(file, data, assets);
 }
 
 const struct kioskctl_group kioskctl_provision = {
 	.name = "provision",
-	.summary = "first boot: identity and platform settings, key and certificate request, certificate",
+	.summary = "first boot: identity and platform settings, key and certificate request, "
+		   "certificate",
 	.run = run,
 };
