@@ -13,6 +13,8 @@ CFLAGS ?= -O2 -g
 PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl libusb-1.0 cairo cairo-ft \
 	fontconfig
 PKGS += sane-backends
+# sd_notify: readiness and the watchdog under systemd (kiosk/notify.c).
+PKGS += libsystemd
 TEST_PKGS := cmocka
 # The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
 PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto cairo fontconfig
@@ -42,6 +44,8 @@ TEST_SRC := $(wildcard tests/unit/test_*.c tests/flow/test_*.c tests/golden/test
 TEST_BIN := $(TEST_SRC:%.c=$(O)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(FUZZ_SRC:%.c=$(O)/%)
+# Shell checks of the Debian package and its unit (tests/pkg/), a few seconds.
+PKG_TESTS := $(sort $(wildcard tests/pkg/test_*.sh))
 BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:%.c=$(O)/%)
 
@@ -62,7 +66,7 @@ else
 Q := @
 endif
 
-.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
+.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests deb
 .DEFAULT_GOAL := all
 
 all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
@@ -193,7 +197,8 @@ check: deps-check
 	@$(MAKE) --no-print-directory build-tests
 	@sh mk/layering.sh
 	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn $(SAN_ENV) \
-		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN))
+		KIOSK_BIN=$(abspath $(KIOSK)) KIOSKCTL_BIN=$(abspath $(KIOSKCTL)) \
+		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN)) $(PKG_TESTS)
 
 bench: deps-check
 	@$(MAKE) --no-print-directory $(KIOSK) $(BARE) $(BENCH_BIN)
@@ -220,6 +225,11 @@ install: all
 	install -D -m 755 $(KIOSKCTL) $(DESTDIR)$(PREFIX)/bin/kioskctl
 	install -d $(DESTDIR)$(PREFIX)/share/kiosk
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/kiosk/
+
+# The Debian package for terminals (image/deb/README.md): $(O)/deb/kiosk_VERSION_ARCH.deb.
+deb: deps-build
+	@$(MAKE) --no-print-directory $(KIOSK) $(KIOSKCTL)
+	@sh mk/deb.sh $(O)/deb $(KIOSK) $(KIOSKCTL)
 
 clean:
 	rm -rf $(O)

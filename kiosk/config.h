@@ -34,6 +34,7 @@ struct config {
 		char ca[256];       /* CA file the platform's certificate must chain to */
 		char cert[256];     /* this terminal's client certificate and key, when configured */
 		char key[256];
+		char pin[128];      /* the platform's public key pin, sha256//BASE64; "": none */
 		int chunk_kb;       /* page upload chunk */
 		int batch;          /* outbox entries per round */
 		int backoff_base_ms;
@@ -48,6 +49,8 @@ struct config {
 	char key_file[256];     /* the data key sealing personal data at rest; "": <data>/store.key */
 	char cipher[32];        /* aes-256-gcm | sm4-ctr-hmac-sm3 */
 	int retention_days;     /* personal data of a case the platform acknowledged is purged after this */
+	char timezone[64];      /* TZ for dates on screen and receipts (provisioning); "": the system's */
+	bool provision_required; /* a terminal: without provisioning in the data folder it shows 未完成开通 */
 };
 
 /* Defaults for every key. */

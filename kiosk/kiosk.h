@@ -9,6 +9,9 @@
 #include "kiosk/config.h"
 #include "kiosk/evalmap.h"
 #include "kiosk/flow.h"
+#include "kiosk/health.h"
+#include "kiosk/hwinfo.h"
+#include "kiosk/provision.h"
 #include "kiosk/session.h"
 #include "offline-queue/queue.h"
 #include "offline-queue/uplink.h"
@@ -88,6 +91,10 @@ struct kiosk {
 	bool quit;
 	int exit_code;
 	struct control *control; /* the control socket, NULL when off */
+	struct health health;    /* decides the systemd watchdog's pings (kiosk/health.h) */
+	bool ready_sent;         /* READY=1 went out when the first screen was up */
+	enum provision_state provision; /* what the data folder holds (kiosk/provision_load.h) */
+	struct hwinfo hw;        /* serial and MAC for the technician's screen */
 
 	struct uplink *uplink;   /* the sync worker, NULL when no platform is configured */
 	unsigned catalog_updates_seen;

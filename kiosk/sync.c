@@ -66,6 +66,7 @@ void sync_start(struct kiosk *k)
 		.ca_file = pc->ca[0] ? pc->ca : NULL,
 		.cert_file = pc->cert[0] ? pc->cert : NULL,
 		.key_file = pc->key[0] ? pc->key : NULL,
+		.pin = pc->pin[0] ? pc->pin : NULL,
 		.data_dir = k->opts.data_dir,
 		.store_key = k->store_key,
 		.terminal_id = k->cfg.terminal_id,

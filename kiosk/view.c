@@ -57,6 +57,31 @@ static struct ui_chrome chrome(struct kiosk *k, int64_t now, const char *title)
 	return c;
 }
 
+/* A terminal without its identity: for the technician, no tiles, so no resident can start a case. */
+static void not_provisioned(struct kiosk *k, struct ui_chrome *c)
+{
+	const char *body;
+
+	c->title = "未完成开通 · Not provisioned";
+	if (k->provision == PROVISION_PENDING)
+		body = ui_arena_printf(&k->arena,
+				       "终端编号 %s 已生成密钥和证书申请，等待平台签发证书。请技术人员将证书申请 "
+				       "identity/terminal.csr 提交平台签发，再运行 kioskctl provision --cert 证书文件，"
+				       "然后重启终端。\n终端序列号：%s    网卡地址：%s",
+				       k->cfg.terminal_id, k->hw.serial, k->hw.mac);
+	else
+		body = ui_arena_printf(&k->arena,
+				       "请技术人员插入装有开通文件 kiosk-provision.conf 的U盘并运行 kioskctl provision，"
+				       "或在维护终端上运行 kioskctl provision 开通文件，然后重启终端。"
+				       "%s\n终端序列号：%s    网卡地址：%s",
+				       k->provision == PROVISION_BAD ? "（已有的开通信息无法读取，请重新开通。）" : "",
+				       k->hw.serial, k->hw.mac);
+	ui_screen_message(&k->frame, &k->theme, c, UI_PIC_NONE,
+			  k->provision == PROVISION_PENDING ? "本终端等待证书签发，暂不能办理业务"
+							     : "本终端尚未开通，暂不能办理业务",
+			  body, NULL, 0);
+}
+
 static void home(struct kiosk *k, struct ui_chrome *c)
 {
 	struct ui_tile tiles[4] = {
@@ -66,6 +91,10 @@ static void home(struct kiosk *k, struct ui_chrome *c)
 		{ "证照打印", "刷身份证，打印参保证明等证明和证照", k->uplink && k->dev[DEV_DOCPRINT] },
 	};
 
+	if (k->cfg.provision_required && k->provision != PROVISION_DONE) {
+		not_provisioned(k, c);
+		return;
+	}
 	c->title = "您好，请选择要办理的业务";
 	if (!k->banner[0] && (!k->catalog || !k->queue)) {
 		c->banner = !k->catalog ? texts_catalog_unavailable() : texts_store_unavailable();

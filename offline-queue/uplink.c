@@ -304,6 +304,7 @@ static void free_all(struct uplink *u)
 	free(u->ca_file);
 	free(u->cert_file);
 	free(u->key_file);
+	free(u->pin);
 	free(u->data_dir);
 	free(u->terminal_id);
 	free(u->software_version);
@@ -320,6 +321,7 @@ static void copy_config(struct uplink *u, const struct uplink_config *cfg, bool 
 	u->ca_file = dup_opt(cfg->ca_file, failed);
 	u->cert_file = dup_opt(cfg->cert_file, failed);
 	u->key_file = dup_opt(cfg->key_file, failed);
+	u->pin = dup_opt(cfg->pin, failed);
 	u->data_dir = dup_opt(cfg->data_dir, failed);
 	u->terminal_id = dup_opt(cfg->terminal_id, failed);
 	u->software_version = dup_opt(cfg->software_version ? cfg->software_version : "0", failed);
@@ -405,6 +407,7 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 		.ca_file = u->ca_file,
 		.cert_file = u->cert_file,
 		.key_file = u->key_file,
+		.pin = u->pin,
 		.terminal_id = u->terminal_id,
 	};
 	{

@@ -21,6 +21,7 @@ struct uplink_config {
 	const char *ca_file;   /* may be NULL: the system store */
 	const char *cert_file; /* per-terminal client certificate, or NULL */
 	const char *key_file;
+	const char *pin;       /* the platform's public key pin ("sha256//BASE64"), or NULL */
 	const char *data_dir; /* the store's folder (queue_open) and where
 				 catalog.json goes */
 	/* The data key sealing the store (borrowed for uplink_start(); NULL: the

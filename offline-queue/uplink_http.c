@@ -145,6 +145,8 @@ enum kerr uplink_http_new(const struct uplink_http_config *cfg, struct uplink_ht
 		set_ok(&rc, curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->cert_file));
 		set_ok(&rc, curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->key_file));
 	}
+	if (cfg->pin && cfg->pin[0])
+		set_ok(&rc, curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pin));
 	set_ok(&rc, curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body));
 	set_ok(&rc, curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header));
 	if (rc != CURLE_OK) {

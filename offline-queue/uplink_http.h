@@ -17,6 +17,7 @@ struct uplink_http_config {
 	const char *ca_file;   /* PEM; NULL: the system store */
 	const char *cert_file; /* client certificate (PEM), or NULL */
 	const char *key_file;
+	const char *pin;       /* CURLOPT_PINNEDPUBLICKEY ("sha256//BASE64"), or NULL */
 	const char *terminal_id; /* X-Terminal-Id */
 	const char *user_agent;
 	long connect_timeout_s; /* 10 unless set */

@@ -29,6 +29,7 @@ struct kioskctl_group {
 extern const struct kioskctl_group kioskctl_idcard;
 extern const struct kioskctl_group kioskctl_eval;
 extern const struct kioskctl_group kioskctl_receipt;
+extern const struct kioskctl_group kioskctl_provision;
 
 /* Prints "kioskctl: " and the message to stderr; returns KIOSKCTL_FAILED for `return fail(...)`. */
 int kioskctl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -7,6 +7,7 @@ static const struct kioskctl_group *const groups[] = {
 	&kioskctl_idcard,
 	&kioskctl_eval,
 	&kioskctl_receipt,
+	&kioskctl_provision,
 };
 
 static void usage(FILE *f)
