@@ -27,7 +27,7 @@
 
 static void conf_with_url(struct fixture *f, const char *url, const char *extra)
 {
-	char conf[1024];
+	char conf[4096];
 
 	snprintf(conf, sizeof(conf), "platform.url = %s\n%s%s", url, SYNC_CONF, extra ? extra : "");
 	write_conf(f, conf);
@@ -395,6 +395,120 @@ static void test_random_faults(void **state)
 	rig_stop(&r);
 }
 
+/* TLS settings for the platform's test PKI, with extra lines. */
+static void conf_tls(struct fixture *f, struct plat_proc *p, const char *ca, const char *extra)
+{
+	char conf[1536], ca_def[128], cert[128], key[128];
+
+	snprintf(conf, sizeof(conf), "platform.ca = %s\nplatform.cert = %s\nplatform.key = %s\n%s",
+		 ca ? ca : plat_proc_path(p, "pki/ca.pem", ca_def, sizeof(ca_def)),
+		 plat_proc_path(p, "pki/client.pem", cert, sizeof(cert)),
+		 plat_proc_path(p, "pki/client.key", key, sizeof(key)), extra ? extra : "");
+	conf_with_url(f, p->url, conf);
+}
+
+/* sha256//BASE64 of the platform's public key, as an operator makes it with openssl. */
+static void server_pin(struct plat_proc *p, char *pin, size_t n)
+{
+	char cmd[512], pem[128];
+	FILE *o;
+
+	snprintf(cmd, sizeof(cmd),
+		 "openssl x509 -in '%s' -pubkey -noout | openssl pkey -pubin -outform der | "
+		 "openssl dgst -sha256 -binary | base64",
+		 plat_proc_path(p, "pki/server.pem", pem, sizeof(pem)));
+	o = popen(cmd, "r");
+	assert_non_null(o);
+	strcpy(pin, "sha256//");
+	assert_non_null(fgets(pin + 8, (int)n - 8, o));
+	pin[strcspn(pin, "\n")] = 0;
+	assert_int_equal(pclose(o), 0);
+	assert_int_equal(strlen(pin), 52);
+}
+
+static int held_cases(struct plat_proc *p)
+{
+	json_t *s = plat_proc_state(p);
+	int n = (int)json_array_size(json_object_get(s, "cases"));
+
+	json_decref(s);
+	return n;
+}
+
+static void test_tls_pinned_key(void **state)
+{
+	struct fixture *f = *state;
+	struct plat_proc p = {0};
+	char pin[128], extra[256];
+
+	plat_proc_start(&p, 0, true);
+	server_pin(&p, pin, sizeof(pin));
+	/* The right key among two, as before a key rotation. */
+	snprintf(extra, sizeof(extra),
+		 "platform.pin = sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;%s\n", pin);
+	conf_tls(f, &p, NULL, extra);
+	begin(f);
+	journey(f, 0);
+	line(f, "sync 60");
+	assert_int_equal(run(f), 0);
+	p.tls = false; /* the checker's own calls: verified against the CA, no client certificate */
+	{
+		struct deliver_report r;
+		char ca[128];
+
+		assert_int_equal(deliver_check(f->data, NULL, p.url, plat_proc_path(&p, "pki/ca.pem", ca, sizeof(ca)), &r),
+				 KERR_OK);
+		assert_int_equal(r.held, 2);
+		assert_int_equal(r.lost + r.unexpected + r.duplicated, 0);
+	}
+	p.tls = true;
+	plat_proc_cleanup(&p);
+}
+
+static void test_tls_wrong_pin_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct plat_proc p = {0};
+
+	plat_proc_start(&p, 0, true);
+	conf_tls(f, &p, NULL,
+		 "platform.pin = sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
+	begin(f);
+	journey(f, 0);
+	line(f, "sync 2");
+	assert_int_equal(run(f), 3);
+	assert_true(log_has(f, "public key does not match platform.pin"));
+	assert_int_equal(held_cases(&p), 0);
+	plat_proc_cleanup(&p);
+}
+
+static void test_tls_wrong_ca_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct plat_proc p = {0};
+
+	plat_proc_start(&p, 0, true);
+	conf_tls(f, &p, "/etc/ssl/certs/ca-certificates.crt", NULL);
+	begin(f);
+	journey(f, 0);
+	line(f, "sync 2");
+	assert_int_equal(run(f), 3);
+	assert_true(log_has(f, "certificate is not trusted (check platform.ca"));
+	assert_int_equal(held_cases(&p), 0);
+	plat_proc_cleanup(&p);
+}
+
+static void test_bad_pin_stops_the_kiosk(void **state)
+{
+	struct fixture *f = *state;
+
+	conf_with_url(f, "https://127.0.0.1:1", "platform.pin = sha256:notapin\n");
+	begin(f);
+	line(f, "expect HOME");
+	assert_int_not_equal(run(f), 0);
+	assert_true(log_has(f, "platform.pin"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -406,6 +520,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stalled_link_retried, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_page_resumes_where_it_stopped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_random_faults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls_pinned_key, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls_wrong_pin_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_tls_wrong_ca_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_pin_stops_the_kiosk, setup, teardown),
 	};
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
