@@ -25,10 +25,11 @@
 #include "tests/support/journey_script.h"
 #include "tests/support/plat_proc.h"
 
-#define SYNC_CONF "platform.chunk_kb = 64\nplatform.backoff_base_ms = 500\nplatform.backoff_cap_s = 5\n"
-#define RTC_2000_MS "946684800000" /* 2000-01-01 00:00:00 UTC, what a flat RTC battery gives */
+#define SYNC_CONF \
+	"platform.chunk_kb = 64\nplatform.backoff_base_ms = 500\nplatform.backoff_cap_s = 5\n"
+#define RTC_2000_MS   "946684800000" /* 2000-01-01 00:00:00 UTC, what a flat RTC battery gives */
 #define FIVE_HOURS_MS "18000000"
-#define LIBFAKETIME "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+#define LIBFAKETIME   "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
 static void conf_with_url(struct fixture *f, const char *url)
 {
@@ -98,7 +99,8 @@ static void test_rtc_reset_during_backoff(void **state)
 	plat_proc_cleanup(&p);
 }
 
-/* A resident on the form when the RTC jumps: the session is neither wiped early nor kept forever. */
+/* A resident on the form when the RTC jumps: the session is neither wiped early nor kept forever.
+ */
 static void test_idle_timer_ignores_rtc(void **state)
 {
 	struct fixture *f = *state;
@@ -177,6 +179,16 @@ static void test_real_binary_under_faketime(void **state)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		if (!freopen(f->log, "w", stderr) || !freopen("/dev/null", "w", stdout))
 			_exit(127);
+		{
+			/* A sanitizer build wants its runtime first; libfaketime only wraps time
+			 * calls. */
+			const char *a = getenv("ASAN_OPTIONS");
+			char opts[512];
+
+			snprintf(opts, sizeof(opts), "%s%sverify_asan_link_order=0", a ? a : "",
+				 a ? ":" : "");
+			setenv("ASAN_OPTIONS", opts, 1);
+		}
 		setenv("LD_PRELOAD", LIBFAKETIME, 1);
 		setenv("FAKETIME_TIMESTAMP_FILE", spec, 1);
 		setenv("FAKETIME_NO_CACHE", "1", 1);

@@ -23,7 +23,8 @@
 #include "tests/support/plat_proc.h"
 
 /* Small chunks so every page takes several PATCHes: resuming is exercised, not assumed. */
-#define SYNC_CONF "platform.chunk_kb = 8\nplatform.backoff_base_ms = 200\nplatform.backoff_cap_s = 5\n"
+#define SYNC_CONF \
+	"platform.chunk_kb = 8\nplatform.backoff_base_ms = 200\nplatform.backoff_cap_s = 5\n"
 
 static void conf_with_url(struct fixture *f, const char *url, const char *extra)
 {
@@ -125,10 +126,10 @@ static char *stored_case_key(struct fixture *f)
 
 	snprintf(path, sizeof(path), "%s/kiosk.db", f->data);
 	assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(db,
-					    "SELECT idempotency_key FROM outbox WHERE kind = 'case'",
-					    -1, &st, NULL),
-			 SQLITE_OK);
+	assert_int_equal(
+		sqlite3_prepare_v2(db, "SELECT idempotency_key FROM outbox WHERE kind = 'case'", -1,
+				   &st, NULL),
+		SQLITE_OK);
 	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
 	key = strdup((const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
@@ -249,8 +250,8 @@ static void through(struct fixture *f, const struct fault_proxy_fault *faults, i
 static void test_reset_client_to_platform(void **state)
 {
 	const struct fault_proxy_fault faults[] = {
-		{FAULT_PROXY_RESET_UP, 0},	{FAULT_PROXY_RESET_UP, 150},
-		{FAULT_PROXY_RESET_UP, 1200}, {FAULT_PROXY_RESET_UP, 9000},
+		{FAULT_PROXY_RESET_UP, 0},     {FAULT_PROXY_RESET_UP, 150},
+		{FAULT_PROXY_RESET_UP, 1200},  {FAULT_PROXY_RESET_UP, 9000},
 		{FAULT_PROXY_RESET_UP, 30000},
 	};
 
@@ -275,8 +276,10 @@ static void test_committed_reply_lost(void **state)
 {
 	struct fixture *f = *state;
 	const struct fault_proxy_fault faults[] = {
-		{FAULT_PROXY_LOSE_REPLY, 1}, {FAULT_PROXY_LOSE_REPLY, 2},
-		{FAULT_PROXY_LOSE_REPLY, 3}, {FAULT_PROXY_LOSE_REPLY, 1},
+		{FAULT_PROXY_LOSE_REPLY, 1},
+		{FAULT_PROXY_LOSE_REPLY, 2},
+		{FAULT_PROXY_LOSE_REPLY, 3},
+		{FAULT_PROXY_LOSE_REPLY, 1},
 	};
 	struct rig rig;
 
@@ -388,7 +391,8 @@ static void test_random_faults(void **state)
 	} while (st.faults < want);
 	fault_proxy_random(r.proxy, 0, 0, 0);
 	expect_clean(f, &r.plat, 2 * journeys);
-	printf("delivery faults: %d journeys, %d connections, %d faults (reset-up %d, reset-down %d, "
+	printf("delivery faults: %d journeys, %d connections, %d faults (reset-up %d, reset-down "
+	       "%d, "
 	       "lose-reply %d), lost 0, unexpected 0, duplicated 0\n",
 	       journeys, st.connections, st.faults, st.by_kind[FAULT_PROXY_RESET_UP],
 	       st.by_kind[FAULT_PROXY_RESET_DOWN], st.by_kind[FAULT_PROXY_LOSE_REPLY]);
@@ -456,7 +460,9 @@ static void test_tls_pinned_key(void **state)
 		struct deliver_report r;
 		char ca[128];
 
-		assert_int_equal(deliver_check(f->data, NULL, p.url, plat_proc_path(&p, "pki/ca.pem", ca, sizeof(ca)), &r),
+		assert_int_equal(deliver_check(f->data, NULL, p.url,
+					       plat_proc_path(&p, "pki/ca.pem", ca, sizeof(ca)),
+					       &r),
 				 KERR_OK);
 		assert_int_equal(r.held, 2);
 		assert_int_equal(r.lost + r.unexpected + r.duplicated, 0);
@@ -518,7 +524,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_committed_reply_lost, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slow_and_narrow_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stalled_link_retried, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_page_resumes_where_it_stopped, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_page_resumes_where_it_stopped, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_random_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_pinned_key, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_tls_wrong_pin_refused, setup, teardown),

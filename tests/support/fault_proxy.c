@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define TICK_MS 50
+#define TICK_MS	 50
 #define BUF_SIZE 16384
 #define MAX_PLAN 4096
 
@@ -193,7 +193,8 @@ static bool pump(struct conn *c)
 				return false;
 			up += (int64_t)take;
 			count(c->p, true, take);
-			if (take < (size_t)n || (c->f.kind == FAULT_PROXY_RESET_UP && up >= c->f.at))
+			if (take < (size_t)n ||
+			    (c->f.kind == FAULT_PROXY_RESET_UP && up >= c->f.at))
 				return true;
 			last_up = true;
 		}
@@ -204,7 +205,8 @@ static bool pump(struct conn *c)
 			if (last_up)
 				answers++;
 			last_up = false;
-			/* The platform has answered, so it has committed: its answer never arrives. */
+			/* The platform has answered, so it has committed: its answer never arrives.
+			 */
 			if (c->f.kind == FAULT_PROXY_LOSE_REPLY && answers >= c->f.at)
 				return true;
 			take = (size_t)n;
@@ -215,7 +217,8 @@ static bool pump(struct conn *c)
 				return false;
 			down += (int64_t)take;
 			count(c->p, false, take);
-			if (take < (size_t)n || (c->f.kind == FAULT_PROXY_RESET_DOWN && down >= c->f.at))
+			if (take < (size_t)n ||
+			    (c->f.kind == FAULT_PROXY_RESET_DOWN && down >= c->f.at))
 				return true;
 		}
 	}

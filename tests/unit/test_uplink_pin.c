@@ -26,10 +26,11 @@ static void test_malformed_pins_refused(void **state)
 {
 	static const char *const bad[] = {
 		"sha256//",
-		"sha256:" "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+		"sha256:"
+		"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
 		"sha1//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-		"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",	 /* 42 characters */
-		"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",	 /* no padding */
+		"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",	/* 42 characters */
+		"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", /* no padding */
 		"sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA!A=", /* not base64 */
 		PIN_A ";",
 		PIN_A ";;" PIN_B,
@@ -37,7 +38,8 @@ static void test_malformed_pins_refused(void **state)
 		" " PIN_A,
 		PIN_A "\n",
 		"/etc/kiosk/platform.pub.pem",
-		PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A,
+		PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A ";" PIN_A
+		      ";" PIN_A,
 	};
 
 	(void)state;
