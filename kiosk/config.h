@@ -34,13 +34,15 @@ struct config {
 		char ca[256];       /* CA file the platform's certificate must chain to */
 		char cert[256];     /* this terminal's client certificate and key, when configured */
 		char key[256];
-		char pin[128];      /* the platform's public key pin, sha256//BASE64; "": none */
 		int chunk_kb;       /* page upload chunk */
 		int batch;          /* outbox entries per round */
 		int backoff_base_ms;
 		int backoff_cap_s;
 		int heartbeat_s;
 		int catalog_s;
+		char pin[512];      /* "sha256//BASE64[;...]": the platform's public key must match */
+		int connect_timeout_s;
+		int stall_s;        /* below 1 KiB/s this long: the link stalled */
 	} platform;
 	char eval_scheme[32];       /* the province's name for its level codes */
 	char eval_level_codes[64];  /* five codes, very satisfied first, comma separated */

@@ -2,6 +2,8 @@
  */
 #include "kiosk/provision.h"
 
+#include "offline-queue/uplink_http.h"
+
 #include "common/utf8.h"
 
 #include <stdint.h>
@@ -92,12 +94,9 @@ static const char *bad_value(enum check c, const char *v)
 			       ? NULL
 			       : "must be a file name beside this file";
 	case CHK_PIN:
-		if (strncmp(v, "sha256//", 8) != 0 || n < 8 + 44)
-			return "must be sha256// and the key's base64 digest";
-		return all_of(v + 8,
-			      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=;")
-			       ? NULL
-			       : "has characters base64 does not use";
+		/* The same rule the configuration applies, so a provisioned pin is never refused later. */
+		return uplink_http_pin_ok(v) ? NULL
+					     : "must be sha256// and the key's base64 digest";
 	case CHK_TZ:
 		return all_of(v, NAME_CHARS "/+") && v[0] != '/' && !strstr(v, "..")
 			       ? NULL

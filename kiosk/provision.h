@@ -26,7 +26,7 @@ struct provision {
 	char region[16];	/* required: 6-digit administrative division code */
 	char platform_url[256]; /* required: https:// */
 	char platform_ca[256];	/* required: PEM file, relative to the provisioning file */
-	char platform_pin[128]; /* optional: sha256//BASE64 */
+	char platform_pin[512]; /* optional: sha256//BASE64[;...] */
 	char timezone[64];	/* optional: Area/City; default Asia/Shanghai */
 	char province[64]; /* optional: the province's 好差评 mapping, a name under <assets>/eval/
 			    */

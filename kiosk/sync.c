@@ -67,6 +67,8 @@ void sync_start(struct kiosk *k)
 		.cert_file = pc->cert[0] ? pc->cert : NULL,
 		.key_file = pc->key[0] ? pc->key : NULL,
 		.pin = pc->pin[0] ? pc->pin : NULL,
+		.connect_timeout_s = pc->connect_timeout_s,
+		.stall_s = pc->stall_s,
 		.data_dir = k->opts.data_dir,
 		.store_key = k->store_key,
 		.terminal_id = k->cfg.terminal_id,

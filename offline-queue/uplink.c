@@ -371,9 +371,9 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 		pthread_condattr_init(&ca);
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 		pthread_cond_init(&u->wake, &ca);
+		pthread_cond_init(&u->round, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	pthread_cond_init(&u->round, NULL);
 	copy_config(u, cfg, &failed);
 	u->clk = clk;
 	u->rng = cfg->seed;
@@ -407,8 +407,10 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 		.ca_file = u->ca_file,
 		.cert_file = u->cert_file,
 		.key_file = u->key_file,
-		.pin = u->pin,
 		.terminal_id = u->terminal_id,
+		.connect_timeout_s = cfg->connect_timeout_s,
+		.stall_time_s = cfg->stall_s,
+		.pin = u->pin,
 	};
 	{
 		char ua[96];
@@ -480,7 +482,8 @@ enum kerr uplink_wait_round(struct uplink *u, int64_t timeout_ms)
 	enum kerr err = KERR_OK;
 	unsigned target;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	/* u->round waits on the monotonic clock: an RTC set meanwhile neither ends nor stretches it. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += (time_t)(timeout_ms / 1000);
 	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {
