@@ -122,6 +122,7 @@ $(O)/tests/unit/test_platform: $(PLATFORM) $(O)/tests/support/plat_proc.o
 # Support code of the tests that run the kiosk or the platform.
 $(O)/tests/flow/test_journey $(O)/tests/flow/test_card_photo $(O)/tests/flow/test_at_rest: $(O)/tests/support/journey_script.o
 $(O)/tests/flow/test_uplink $(O)/tests/flow/test_certs: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)
+$(O)/tests/flow/test_eval: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)
 $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
 

@@ -396,16 +396,20 @@ enum kerr cases_store_eval(struct kiosk *k)
 			snprintf(reasons_buf + used, sizeof(reasons_buf) - used, "%s%s", used ? "," : "", codes[i]);
 	}
 	{
+		bool followup = s->eval_target == SESSION_EVAL_FOLLOWUP;
 		struct queue_eval ev = {
 			.case_no = s->case_no[0] ? s->case_no : NULL,
-			.impl_code = s->item ? s->item->impl_code : NULL,
+			.impl_code = s->item ? s->item->impl_code : s->eval_impl_code[0] ? s->eval_impl_code : NULL,
+			.platform_no = followup && s->eval_platform_no[0] ? s->eval_platform_no : NULL,
+			.reasons_version = k->evalmap.scheme.reasons_version[0] ? k->evalmap.scheme.reasons_version
+										: NULL,
 			.level = s->eval_level,
 			.reasons = s->eval_level >= 3 ? reasons_buf : NULL,
 			.text = s->eval_level >= 3 && s->eval_text[0] ? s->eval_text : NULL,
 			.named = s->eval_named && s->has_card,
 			.evaluator_id = s->eval_named && s->has_card ? s->card.id_number : NULL,
 			.time_ms = clock_wall_ms(&k->clock),
-			.followup = false,
+			.followup = followup,
 		};
 
 		e = queue_eval_add(k->queue, &ev, &id);

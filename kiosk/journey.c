@@ -59,8 +59,7 @@ void journey_reader_status(struct kiosk *k, const struct dev_status *st)
 {
 	bool faulty = st->state == DEV_STATE_ABSENT || st->state == DEV_STATE_FAULT;
 
-	/* Every screen that waits for a card. */
-	if (k->state != FLOW_CARD && k->state != FLOW_QUERY && k->state != FLOW_CERTS_CARD)
+	if (!journey_wants_card(k))
 		return;
 	if (faulty) {
 		banner(k, true, texts_reader_fault(st->fault));
@@ -70,6 +69,12 @@ void journey_reader_status(struct kiosk *k, const struct dev_status *st)
 		banner(k, false, texts_reader_recovered());
 		k->reader_fault_shown = false;
 	}
+}
+
+bool journey_wants_card(const struct kiosk *k)
+{
+	return k->state == FLOW_CARD || k->state == FLOW_QUERY || k->state == FLOW_CERTS_CARD ||
+	       k->state == FLOW_FOLLOW_FIND;
 }
 
 void exit_card(struct kiosk *k)
