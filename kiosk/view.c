@@ -65,7 +65,7 @@ static void home(struct kiosk *k, struct ui_chrome *c)
 		{ "办事指南", "办理条件、所需材料、时限、收费、依据", k->catalog != NULL },
 		{ "进度查询", "刷身份证或输入回执上的查询码", k->queue != NULL },
 		{ "证照打印", "刷身份证，打印参保证明等证明和证照", k->uplink && k->dev[DEV_DOCPRINT] },
-		{ "好差评", "评价本终端和大厅，或对已办事项追评", k->queue != NULL },
+		{ "好差评", "评价终端和大厅，或追评办件", k->queue != NULL },
 	};
 
 	c->title = "您好，请选择要办理的业务";
