@@ -112,6 +112,7 @@ static void open_store(struct kiosk *k)
 	}
 	purge_personal(k);
 	evaldefault_run(k);
+	cases_reasons_load(k);
 }
 
 /* The platform's copy (kept in the data folder by the uplink) wins over the shipped one, unless it

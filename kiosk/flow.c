@@ -30,23 +30,21 @@ static const struct flow_row table[] = {
 	{ FLOW_CATALOG, EV_ITEM, NULL, FLOW_GUIDE, act_choose_item },
 	{ FLOW_CATALOG, EV_BACK, guard_guide_read, FLOW_EVAL, act_guide_rate },
 	{ FLOW_CATALOG, EV_BACK, NULL, FLOW_HOME, NULL },
-	{ FLOW_CATALOG, EV_HOME, guard_guide_read, FLOW_EVAL, act_guide_rate },
 	{ FLOW_SEARCH, EV_KEY, NULL, FLOW_SEARCH, act_search_key },
 	{ FLOW_SEARCH, EV_PAGE_UP, NULL, FLOW_SEARCH, act_page_up },
 	{ FLOW_SEARCH, EV_PAGE_DOWN, NULL, FLOW_SEARCH, act_page_down },
 	{ FLOW_SEARCH, EV_ITEM, NULL, FLOW_GUIDE, act_choose_item },
 	{ FLOW_SEARCH, EV_NEXT, NULL, FLOW_CATALOG, NULL },
 	{ FLOW_SEARCH, EV_BACK, NULL, FLOW_CATALOG, NULL },
-	{ FLOW_SEARCH, EV_HOME, guard_guide_read, FLOW_EVAL, act_guide_rate },
 
 	/* The guide; applying needs the card first when the resident came to read. Reading a guide is a
-	 * service: leaving for home after reading one rates it (back to the catalog is still browsing). */
+	 * service: stepping back from the catalog to home after reading one rates it (back from a guide
+	 * to the catalog is still browsing; 返回首页 always goes home, a rating being voluntary). */
 	{ FLOW_GUIDE, EV_PAGE_UP, NULL, FLOW_GUIDE, act_guide_up },
 	{ FLOW_GUIDE, EV_PAGE_DOWN, NULL, FLOW_GUIDE, act_guide_down },
 	{ FLOW_GUIDE, EV_NEXT, guard_has_card, FLOW_FORM, NULL },
 	{ FLOW_GUIDE, EV_NEXT, NULL, FLOW_CARD, NULL },
 	{ FLOW_GUIDE, EV_BACK, NULL, FLOW_CATALOG, NULL },
-	{ FLOW_GUIDE, EV_HOME, guard_guide_read, FLOW_EVAL, act_guide_rate },
 
 	/* The form: the card's fields, the phone, the delivery. */
 	{ FLOW_FORM, EV_FIELD, NULL, FLOW_PHONE, NULL },

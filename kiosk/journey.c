@@ -550,6 +550,9 @@ void act_print_failed(struct kiosk *k, int arg)
 
 void act_level(struct kiosk *k, int arg)
 {
+	/* The platform's list differs by bad level: ticks of the other level's list mean nothing. */
+	if (k->reasons.n && arg != k->session.eval_level)
+		k->session.eval_reasons = 0;
 	if (arg >= 0 && arg <= 4)
 		k->session.eval_level = arg;
 }

@@ -259,6 +259,13 @@ struct queue_eval_filter {
 enum kerr queue_eval_each(struct queue *q, const struct queue_eval_filter *f,
 			  bool (*each)(void *ctx, const struct queue_eval_row *r), void *ctx);
 
+/* The platform's reason list for a level scheme (docs/uplink.md section 6a), its bytes as received
+ * and already checked: replaces the one stored. Errors: KERR_INVAL, KERR_IO, KERR_BUSY. */
+enum kerr queue_reasons_put(struct queue *q, const char *scheme, const char *version, const char *body,
+			    size_t len);
+/* The stored list's bytes (NUL-terminated; the caller frees *ret_body). KERR_NOT_FOUND when none. */
+enum kerr queue_reasons_get(struct queue *q, const char *scheme, char **ret_body, size_t *ret_len);
+
 /* What queue_purge() removed. */
 struct queue_purge_result {
 	int cases; /* cases whose personal fields and scan files went */

@@ -64,7 +64,7 @@ static void keypad_rates(struct fixture *f, int level)
 	line(f, "expect HOME");
 }
 
-/* Reads a guide (scrolls it) and leaves for home: that is the evaluation of that item. */
+/* Reads a guide (scrolls it) and steps back home: that is the evaluation of that item. */
 static void read_guide(struct fixture *f)
 {
 	line(f, "tap tile.1");
@@ -72,7 +72,9 @@ static void read_guide(struct fixture *f)
 	line(f, "tap item.0");
 	line(f, "expect GUIDE");
 	line(f, "tap guide.down");
-	line(f, "tap footer.home");
+	line(f, "tap footer.back");
+	line(f, "expect CATALOG");
+	line(f, "tap footer.back");
 	line(f, "expect EVAL");
 }
 
@@ -224,6 +226,13 @@ static void test_guide(void **state)
 	line(f, "tap tile.1");
 	line(f, "tap item.0");
 	line(f, "wait 3000");
+	line(f, "tap footer.back");
+	line(f, "tap footer.back");
+	line(f, "expect HOME");
+	/* 返回首页 always goes home: a rating is voluntary. */
+	line(f, "tap tile.1");
+	line(f, "tap item.0");
+	line(f, "wait 11000");
 	line(f, "tap footer.home");
 	line(f, "expect HOME");
 	/* Read, then back to the catalog (still browsing), then home: rated. */
@@ -483,6 +492,51 @@ static void test_killed_after_rating(void **state)
 	plat_proc_cleanup(&p);
 }
 
+/* The platform's versioned reason list replaces the mapping's once fetched, per bad level, and its
+ * version goes with the rating; it is kept across a restart with the platform away. */
+static void test_reason_list(void **state)
+{
+	struct fixture *f = *state;
+	struct plat_proc p = { 0 };
+	json_t *bodies, *b;
+
+	plat_proc_start(&p, 0, false);
+	plat_proc_admin(&p, "/admin/eval-reasons",
+			"{\"scheme\":\"gbt39046\",\"version\":\"P-2026.2\",\"reasons\":["
+			"{\"code\":\"P01\",\"text\":\"平台原因一\",\"levels\":[\"dissatisfied\"]},"
+			"{\"code\":\"P02\",\"text\":\"平台原因二\",\"levels\":[\"very_dissatisfied\"]}]}");
+	conf_for(f, &p, NULL);
+	begin(f);
+	apply(f);
+	keypad_rates(f, 0);
+	line(f, "sync 60");
+	apply(f);
+	line(f, "tap level.3");
+	line(f, "expect REASONS");
+	line(f, "expect-text 平台原因一");
+	line(f, "expect-no-text 平台原因二");
+	line(f, "tap reason.0");
+	line(f, "tap footer.next");
+	line(f, "expect THANKS");
+	line(f, "sync 60");
+	assert_int_equal(run(f), 0);
+	bodies = eval_bodies(&p);
+	assert_int_equal(json_array_size(bodies), 2);
+	b = json_array_get(bodies, 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(b, "reasons"), 0)), "P01");
+	assert_string_equal(str(b, "reasons_version"), "P-2026.2");
+	json_decref(bodies);
+	/* Restarted without the platform: the stored list, not the built-in one. */
+	plat_proc_stop(&p);
+	begin(f);
+	apply(f);
+	line(f, "tap level.4");
+	line(f, "expect-text 平台原因二");
+	line(f, "expect-no-text 平台原因一");
+	assert_int_equal(run(f), 0);
+	plat_proc_cleanup(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -492,6 +546,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_followup, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_default_after_days, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_after_rating, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reason_list, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_service_province_a, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_every_service_province_b, setup, teardown),
 	};

@@ -146,6 +146,9 @@ void plat_admin_faults(struct plat *p, const char *body, size_t len, struct plat
 void plat_admin_status(struct plat *p, const char *platform_no, const char *body, size_t len,
 		       struct plat_reply *reply);
 void plat_admin_catalog(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
+/* plat_reasons.c: the reason list of a level scheme (section 6a) and its admin setter. */
+void plat_reasons_get(struct plat *p, struct MHD_Connection *conn, struct plat_reply *reply);
+void plat_admin_reasons(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
 
 /* plat_certs.c: 证照打印 (section 8a). issue renders and stores one certificate (lock held); load issues a file's
  * list at start unless the database already holds certificates. */
