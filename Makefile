@@ -140,6 +140,7 @@ $(O)/tests/flow/test_delivery_faults: $(O)/tests/support/journey_script.o $(O)/t
 $(O)/tests/flow/test_clock_faults: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o \
 	$(DELIVER_CHECK_OBJ) $(O)/tests/support/fault_proxy.o $(PLATFORM)
 $(O)/tests/flow/test_delivery_faults: ALL_CFLAGS += -DDELIVER_CHECK_BIN='"$(abspath $(DELIVER_CHECK))"'
+$(O)/tests/flow/test_eval: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)
 $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
 

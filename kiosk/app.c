@@ -6,6 +6,7 @@
 
 #include "common/log.h"
 #include "kiosk/devices.h"
+#include "kiosk/evaldefault.h"
 #include "kiosk/input.h"
 #include "kiosk/notify.h"
 #include "kiosk/provision_load.h"
@@ -117,6 +118,8 @@ static void open_store(struct kiosk *k)
 		queue_set_seed(k->queue, 20261123 + (uint64_t)cases * 7919 + (uint64_t)evals);
 	}
 	purge_personal(k);
+	evaldefault_run(k);
+	cases_reasons_load(k);
 }
 
 /* The platform's copy (kept in the data folder by the uplink) wins over the shipped one, unless it
@@ -310,8 +313,10 @@ void app_timers(struct kiosk *k, int64_t now)
 	int left = view_seconds_left(k, now);
 
 	/* Between residents only: a purge takes the store's write lock, a resident's commit must not wait. */
-	if (k->queue && now >= k->purge_due_ms && !flow_states()[k->state].is_session)
+	if (k->queue && now >= k->purge_due_ms && !flow_states()[k->state].is_session) {
 		purge_personal(k);
+		evaldefault_run(k);
+	}
 
 	if (left == 0) {
 		flow_dispatch(k, EV_IDLE, 0);

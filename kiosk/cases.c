@@ -35,8 +35,19 @@ const char *const *cases_levels(void)
 size_t cases_reasons(const struct kiosk *k, const char **labels, const char **codes, size_t cap)
 {
 	const struct evalmap *m = &k->evalmap;
-	size_t n = m->n_reasons ? m->n_reasons : sizeof(reasons) / sizeof(reasons[0]);
+	size_t n = m->n_reasons ? m->n_reasons : sizeof(reasons) / sizeof(reasons[0]), out = 0;
+	int bad = k->session.eval_level == 4 ? 1 : 0;
 
+	/* The platform's list wins over the mapping's, and names which bad level each reason is for. */
+	if (k->reasons.n) {
+		for (size_t i = 0; i < k->reasons.n && out < cap; i++) {
+			if (!k->reasons.reasons[i].for_level[bad])
+				continue;
+			labels[out] = k->reasons.reasons[i].text;
+			codes[out++] = k->reasons.reasons[i].code;
+		}
+		return out;
+	}
 	if (n > cap)
 		n = cap;
 	for (size_t i = 0; i < n; i++) {
@@ -44,6 +55,40 @@ size_t cases_reasons(const struct kiosk *k, const char **labels, const char **co
 		codes[i] = m->n_reasons ? m->reasons[i].code : reason_codes[i];
 	}
 	return n;
+}
+
+const char *cases_reasons_version(const struct kiosk *k)
+{
+	if (k->reasons.n)
+		return k->reasons.version;
+	return k->evalmap.scheme.reasons_version[0] ? k->evalmap.scheme.reasons_version : NULL;
+}
+
+void cases_reasons_load(struct kiosk *k)
+{
+	struct uplink_reasons *r;
+	char *body = NULL, why[160] = "";
+	size_t len = 0;
+	enum kerr e;
+
+	if (!k->queue)
+		return;
+	e = queue_reasons_get(k->queue, k->evalmap.scheme.name, &body, &len);
+	if (e == KERR_NOT_FOUND)
+		return;
+	if (e != KERR_OK) {
+		log_err("store: cannot read the platform's reason list: %s", queue_errmsg(k->queue));
+		return;
+	}
+	r = calloc(1, sizeof(*r));
+	if (r && uplink_parse_reasons(body, len, r, why, sizeof(why)) == KERR_OK) {
+		k->reasons = *r;
+		log_info("eval: reason list %s from the platform (%zu reasons)", r->version, r->n);
+	} else {
+		log_err("eval: the stored reason list cannot be used: %s; the mapping's stays", r ? why : "no memory");
+	}
+	free(r);
+	free(body);
 }
 
 bool cases_phone_valid(const char *p)
@@ -444,16 +489,19 @@ enum kerr cases_store_eval(struct kiosk *k)
 			snprintf(reasons_buf + used, sizeof(reasons_buf) - used, "%s%s", used ? "," : "", codes[i]);
 	}
 	{
+		bool followup = s->eval_target == SESSION_EVAL_FOLLOWUP;
 		struct queue_eval ev = {
 			.case_no = s->case_no[0] ? s->case_no : NULL,
-			.impl_code = s->item ? s->item->impl_code : NULL,
+			.impl_code = s->item ? s->item->impl_code : s->eval_impl_code[0] ? s->eval_impl_code : NULL,
+			.platform_no = followup && s->eval_platform_no[0] ? s->eval_platform_no : NULL,
+			.reasons_version = cases_reasons_version(k),
 			.level = s->eval_level,
 			.reasons = s->eval_level >= 3 ? reasons_buf : NULL,
 			.text = s->eval_level >= 3 && s->eval_text[0] ? s->eval_text : NULL,
 			.named = s->eval_named && s->has_card,
 			.evaluator_id = s->eval_named && s->has_card ? s->card.id_number : NULL,
 			.time_ms = clock_wall_ms(&k->clock),
-			.followup = false,
+			.followup = followup,
 		};
 
 		e = queue_eval_add(k->queue, &ev, &id);

@@ -46,9 +46,14 @@ enum kerr cases_print_notice(struct kiosk *k);
 /* Stores the session's evaluation (once). */
 enum kerr cases_store_eval(struct kiosk *k);
 
-/* The reasons for a bad rating, in the order shown: the mapping's (eval.mapping), else the built-in
- * list. Fills up to cap labels and codes (pointers into k or static text); returns how many. */
+/* The reasons for a bad rating, in the order shown: the platform's list for the session's level
+ * when one was stored, else the mapping's (eval.mapping), else the built-in list. Fills up to cap labels and codes (pointers into k or static text); returns how many. */
 size_t cases_reasons(const struct kiosk *k, const char **labels, const char **codes, size_t cap);
+/* The version of the list cases_reasons() gives, sent with each rating; NULL when it has none. */
+const char *cases_reasons_version(const struct kiosk *k);
+/* Takes the platform's reason list from the store (at start, and between residents after the
+ * worker stored a new one); the mapping's stays when none is stored or it cannot be read. */
+void cases_reasons_load(struct kiosk *k);
 /* The five named levels, 0 非常满意 .. 4 非常不满意. */
 const char *const *cases_levels(void);
 

@@ -237,7 +237,7 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		k->dirty = true;
 		break;
 	case DEV_EV_CARD:
-		if ((k->state == FLOW_CARD || k->state == FLOW_QUERY || k->state == FLOW_CERTS_CARD) && ev->payload) {
+		if (journey_wants_card(k) && ev->payload) {
 			memcpy(&k->session.card, ev->payload, sizeof(k->session.card));
 			k->session.has_card = true;
 			card_photo(k);
@@ -245,7 +245,7 @@ void devices_handle(struct kiosk *k, struct dev_event *ev)
 		}
 		break;
 	case DEV_EV_CARD_ERROR:
-		if (k->state == FLOW_CARD || k->state == FLOW_QUERY || k->state == FLOW_CERTS_CARD)
+		if (journey_wants_card(k))
 			flow_dispatch(k, EV_CARD_FAIL, ev->err);
 		break;
 	case DEV_EV_PAGE:

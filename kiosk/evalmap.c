@@ -208,6 +208,11 @@ enum kerr evalmap_parse(struct evalmap *m, const char *text, size_t len, const c
 		snprintf(err, errlen, "%s: default_after_days needs default_level", name);
 		return KERR_INVAL;
 	}
+	/* A bad rating needs the resident's reasons: silence can never be one. */
+	if (m->default_after_days > 0 && m->default_level >= 3) {
+		snprintf(err, errlen, "%s: default_level must be very_satisfied, satisfied or basic", name);
+		return KERR_INVAL;
+	}
 	if (m->default_level < 0)
 		m->default_level = 0;
 	for (int i = 0; i < UPLINK_LEVELS; i++)

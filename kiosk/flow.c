@@ -12,6 +12,7 @@ static const struct flow_row table[] = {
 	{ FLOW_HOME, EV_TILE, guard_tile_guide, FLOW_CATALOG, NULL },
 	{ FLOW_HOME, EV_TILE, guard_tile_query, FLOW_QUERY, NULL },
 	{ FLOW_HOME, EV_TILE, guard_tile_certs, FLOW_CERTS_CARD, NULL },
+	{ FLOW_HOME, EV_TILE, guard_tile_rate, FLOW_RATE, NULL },
 	{ FLOW_HOME, EV_TILE, NULL, FLOW_HOME, act_tile_disabled },
 
 	/* Identify by the ID card: nothing the card says is typed again. */
@@ -27,6 +28,7 @@ static const struct flow_row table[] = {
 	{ FLOW_CATALOG, EV_PAGE_DOWN, NULL, FLOW_CATALOG, act_page_down },
 	{ FLOW_CATALOG, EV_SEARCH, NULL, FLOW_SEARCH, NULL },
 	{ FLOW_CATALOG, EV_ITEM, NULL, FLOW_GUIDE, act_choose_item },
+	{ FLOW_CATALOG, EV_BACK, guard_guide_read, FLOW_EVAL, act_guide_rate },
 	{ FLOW_CATALOG, EV_BACK, NULL, FLOW_HOME, NULL },
 	{ FLOW_SEARCH, EV_KEY, NULL, FLOW_SEARCH, act_search_key },
 	{ FLOW_SEARCH, EV_PAGE_UP, NULL, FLOW_SEARCH, act_page_up },
@@ -35,7 +37,9 @@ static const struct flow_row table[] = {
 	{ FLOW_SEARCH, EV_NEXT, NULL, FLOW_CATALOG, NULL },
 	{ FLOW_SEARCH, EV_BACK, NULL, FLOW_CATALOG, NULL },
 
-	/* The guide; applying needs the card first when the resident came to read. */
+	/* The guide; applying needs the card first when the resident came to read. Reading a guide is a
+	 * service: stepping back from the catalog to home after reading one rates it (back from a guide
+	 * to the catalog is still browsing; 返回首页 always goes home, a rating being voluntary). */
 	{ FLOW_GUIDE, EV_PAGE_UP, NULL, FLOW_GUIDE, act_guide_up },
 	{ FLOW_GUIDE, EV_PAGE_DOWN, NULL, FLOW_GUIDE, act_guide_down },
 	{ FLOW_GUIDE, EV_NEXT, guard_has_card, FLOW_FORM, NULL },
@@ -127,6 +131,22 @@ static const struct flow_row table[] = {
 	{ FLOW_CERT_DONE, EV_BACK, NULL, FLOW_CERTS, NULL },
 	{ FLOW_CERT_DONE, EV_NEXT, NULL, FLOW_EVAL, NULL },
 
+	/* 好差评 without a service: the terminal and hall (works offline: queued), or 追评 of a past case
+	 * found as 进度查询 finds it. */
+	{ FLOW_RATE, EV_CHOICE, guard_rate_terminal, FLOW_EVAL, act_rate_terminal },
+	{ FLOW_RATE, EV_CHOICE, NULL, FLOW_FOLLOW_FIND, NULL },
+	{ FLOW_RATE, EV_BACK, NULL, FLOW_HOME, NULL },
+	{ FLOW_FOLLOW_FIND, EV_KEY, NULL, FLOW_FOLLOW_FIND, act_code_key },
+	{ FLOW_FOLLOW_FIND, EV_NEXT, guard_code_complete, FLOW_FOLLOW_CASES, act_query_code },
+	{ FLOW_FOLLOW_FIND, EV_NEXT, NULL, FLOW_FOLLOW_FIND, act_code_incomplete },
+	{ FLOW_FOLLOW_FIND, EV_CARD_OK, NULL, FLOW_FOLLOW_CASES, act_query_card },
+	{ FLOW_FOLLOW_FIND, EV_CARD_FAIL, NULL, FLOW_FOLLOW_FIND, act_card_failed },
+	{ FLOW_FOLLOW_FIND, EV_BACK, NULL, FLOW_RATE, NULL },
+	{ FLOW_FOLLOW_CASES, EV_QUERY_DONE, NULL, FLOW_FOLLOW_CASES, act_query_done },
+	{ FLOW_FOLLOW_CASES, EV_ITEM, guard_followup_ok, FLOW_EVAL, act_followup_choose },
+	{ FLOW_FOLLOW_CASES, EV_ITEM, NULL, FLOW_FOLLOW_CASES, act_followup_refused },
+	{ FLOW_FOLLOW_CASES, EV_BACK, NULL, FLOW_FOLLOW_FIND, NULL },
+
 	{ FLOW_ANY, EV_HOME, NULL, FLOW_HOME, NULL },
 	{ FLOW_ANY, EV_IDLE, NULL, FLOW_HOME, act_idle },
 };
@@ -136,7 +156,7 @@ static const struct flow_state_def states[FLOW__COUNT] = {
 	[FLOW_CARD] = { "CARD", enter_card, exit_card, true, 1 },
 	[FLOW_CATALOG] = { "CATALOG", enter_catalog, NULL, true, 2 },
 	[FLOW_SEARCH] = { "SEARCH", enter_catalog, NULL, true, 2 },
-	[FLOW_GUIDE] = { "GUIDE", enter_guide, NULL, true, 2 },
+	[FLOW_GUIDE] = { "GUIDE", enter_guide, exit_guide, true, 2 },
 	[FLOW_FORM] = { "FORM", NULL, NULL, true, 3 },
 	[FLOW_PHONE] = { "PHONE", enter_phone, NULL, true, 3 },
 	[FLOW_SCAN] = { "SCAN", enter_scan, exit_scan, true, 4 },
@@ -154,6 +174,9 @@ static const struct flow_state_def states[FLOW__COUNT] = {
 	[FLOW_CERTS] = { "CERTS", NULL, NULL, true, 0 },
 	[FLOW_CERT_PRINT] = { "CERT_PRINT", NULL, exit_cert_print, true, 0 },
 	[FLOW_CERT_DONE] = { "CERT_DONE", NULL, NULL, true, 0 },
+	[FLOW_RATE] = { "RATE", NULL, NULL, true, 0 },
+	[FLOW_FOLLOW_FIND] = { "FOLLOW_FIND", enter_query, exit_query, true, 0 },
+	[FLOW_FOLLOW_CASES] = { "FOLLOW_CASES", NULL, NULL, true, 0 },
 };
 
 static const char *const event_names[EV__COUNT] = {

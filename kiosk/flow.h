@@ -31,6 +31,9 @@ enum flow_state {
 	FLOW_CERTS,      /* 证照打印: the holder's certificates and proofs */
 	FLOW_CERT_PRINT, /* 证照打印: fetching and printing one, or why it failed */
 	FLOW_CERT_DONE,  /* 证照打印: printed, take it */
+	FLOW_RATE,          /* 好差评 tile: the terminal and hall, or a past case */
+	FLOW_FOLLOW_FIND,   /* 追评: card or query code */
+	FLOW_FOLLOW_CASES,  /* 追评: the resident's cases, one to rate again */
 	FLOW__COUNT,
 	FLOW_ANY = FLOW__COUNT /* in a row's from: any state */
 };

@@ -74,6 +74,8 @@ void input_hit(struct kiosk *k, const struct ui_hit *h)
 			flow_dispatch(k, h->arg == 0 ? EV_RETRY : EV_SKIP, 0);
 		else if (k->state == FLOW_CERTS || k->state == FLOW_CERT_PRINT)
 			flow_dispatch(k, EV_RETRY, 0);
+		else if (k->state == FLOW_RATE)
+			flow_dispatch(k, EV_CHOICE, h->arg);
 		return;
 	case UI_ACT_TOGGLE:
 		flow_dispatch(k, EV_TOGGLE, h->arg);

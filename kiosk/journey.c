@@ -60,8 +60,7 @@ void journey_reader_status(struct kiosk *k, const struct dev_status *st)
 {
 	bool faulty = st->state == DEV_STATE_ABSENT || st->state == DEV_STATE_FAULT;
 
-	/* Every screen that waits for a card. */
-	if (k->state != FLOW_CARD && k->state != FLOW_QUERY && k->state != FLOW_CERTS_CARD)
+	if (!journey_wants_card(k))
 		return;
 	if (faulty) {
 		banner(k, true, texts_reader_fault(st->fault));
@@ -94,6 +93,12 @@ void journey_printer_status(struct kiosk *k, enum dev_class cls, const struct de
 	       k->state == FLOW_PRINT_FAULT ? "回执打印机已恢复正常。请点击“重新打印”打印您的受理回执。"
 	       : k->state == FLOW_PROGRESS  ? "回执打印机已恢复正常。请再次点击“补打回执”。"
 					    : "A4打印机已恢复正常。请点击“重新打印”。");
+}
+
+bool journey_wants_card(const struct kiosk *k)
+{
+	return k->state == FLOW_CARD || k->state == FLOW_QUERY || k->state == FLOW_CERTS_CARD ||
+	       k->state == FLOW_FOLLOW_FIND;
 }
 
 void exit_card(struct kiosk *k)
@@ -591,6 +596,9 @@ void act_print_failed(struct kiosk *k, int arg)
 
 void act_level(struct kiosk *k, int arg)
 {
+	/* The platform's list differs by bad level: ticks of the other level's list mean nothing. */
+	if (k->reasons.n && arg != k->session.eval_level)
+		k->session.eval_reasons = 0;
 	if (arg >= 0 && arg <= 4)
 		k->session.eval_level = arg;
 }

@@ -64,6 +64,20 @@ void act_cert_print_failed(struct kiosk *k, int arg);
 bool guard_cert_fault(struct kiosk *k, int arg);
 void act_cert_retry(struct kiosk *k, int arg);
 void exit_cert_print(struct kiosk *k);
+/* 好差评 beyond the application (journey_eval.c) */
+void exit_guide(struct kiosk *k);
+bool guard_guide_read(struct kiosk *k, int arg);
+void act_guide_rate(struct kiosk *k, int arg);
+bool guard_tile_rate(struct kiosk *k, int arg);
+bool guard_rate_terminal(struct kiosk *k, int arg);
+void act_rate_terminal(struct kiosk *k, int arg);
+bool guard_followup_ok(struct kiosk *k, int arg);
+void act_followup_choose(struct kiosk *k, int arg);
+void act_followup_refused(struct kiosk *k, int arg);
+/* Row i of the cases found for 追评 already has its follow-up rating on this terminal. */
+bool journey_followup_done(struct kiosk *k, int i);
+/* The current screen waits for an ID card (application, 进度查询, 证照打印, 追评). */
+bool journey_wants_card(const struct kiosk *k);
 /* Deletes the certificate PDF left for the printer, if any (the session's end, a new fetch). */
 void certs_discard_pdf(struct kiosk *k);
 bool guard_has_card(struct kiosk *k, int arg);

@@ -15,6 +15,7 @@
 #include "kiosk/session.h"
 #include "offline-queue/queue.h"
 #include "offline-queue/uplink.h"
+#include "offline-queue/uplink_reasons.h"
 #include "ui/screens.h"
 #include "ui/sdl/ui_sdl.h"
 
@@ -43,6 +44,9 @@ struct kiosk {
 	struct kiosk_opts opts;
 	struct config cfg;
 	struct evalmap evalmap;  /* the province's 好差评 codes, from eval.mapping or eval.level_codes */
+	struct uplink_reasons reasons; /* the platform's reason list; n == 0: the mapping's own */
+	unsigned reasons_updates_seen;
+	bool reasons_pending;    /* the worker stored a newer list: switch to it between residents */
 	struct clock clock;
 	struct catalog *catalog;
 	char catalog_error[256];

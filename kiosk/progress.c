@@ -45,6 +45,7 @@ static void local_row(struct kiosk *k, const struct queue_case_rec *c, struct pr
 	r->receipt_prints = queue_receipt_get(k->queue, c->case_no, &rp) == KERR_OK ? rp.prints : -1;
 	snprintf(r->case_no, sizeof(r->case_no), "%s", c->case_no);
 	snprintf(r->platform_no, sizeof(r->platform_no), "%s", c->platform_no);
+	snprintf(r->impl_code, sizeof(r->impl_code), "%s", c->impl_code);
 	snprintf(r->promised_date, sizeof(r->promised_date), "%s", c->promised_date);
 	if (queue_sync_case_state(k->queue, c->id, &st, NULL, 0) == KERR_OK)
 		snprintf(r->local_state, sizeof(r->local_state), "%s",
@@ -122,6 +123,8 @@ void progress_merge(struct progress *p, const struct uplink_query_reply *rep, en
 				 c->item_name[0] ? c->item_name : "办件");
 		}
 		snprintf(r->platform_no, sizeof(r->platform_no), "%s", c->platform_no);
+		if (c->impl_code[0])
+			snprintf(r->impl_code, sizeof(r->impl_code), "%s", c->impl_code);
 		snprintf(r->status, sizeof(r->status), "%s", c->status);
 		snprintf(r->status_text, sizeof(r->status_text), "%s", c->status_text);
 		if (c->promised_date[0])

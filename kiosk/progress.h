@@ -24,6 +24,7 @@ struct progress_row {
 	char item_name[256];
 	char case_no[40];
 	char platform_no[64];
+	char impl_code[72]; /* the item's 实施编码, for a follow-up rating (追评); "" when unknown */
 	char status[24]; /* the platform's word, "" when it never said */
 	char status_text[256];
 	char local_state[96]; /* this terminal's delivery of the case, "" for another channel's */

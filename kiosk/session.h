@@ -32,6 +32,10 @@ struct session_material {
 
 enum session_delivery { SESSION_PICKUP, SESSION_MAIL, SESSION_DELIVERY__COUNT };
 
+/* What the evaluation rates: the service of this session (the case stored, the item whose guide was
+ * read, the query or the printing), the terminal and hall itself (自助评价), or a past case (追评). */
+enum session_eval_target { SESSION_EVAL_SERVICE, SESSION_EVAL_TERMINAL, SESSION_EVAL_FOLLOWUP };
+
 /* 证照打印: where the list stands, and where the chosen certificate stands. */
 enum session_certs { SESSION_CERTS_ASKING, SESSION_CERTS_LISTED, SESSION_CERTS_FAILED };
 enum session_cert_step { SESSION_CERT_FETCHING, SESSION_CERT_PRINTING, SESSION_CERT_FAULT };
@@ -63,6 +67,14 @@ struct session {
 	char eval_text[256];
 	bool eval_named;
 	bool eval_stored;
+	enum session_eval_target eval_target;
+	/* A follow-up's case (追评): found by 进度查询's request, possibly another terminal's. */
+	char eval_subject[256]; /* its item's name */
+	char eval_impl_code[72];
+	char eval_platform_no[64];
+	/* The item whose guide the resident read (open long enough, or scrolled); borrowed from the
+	 * catalog. Leaving the guide-reading journey rates it. */
+	const struct catalog_item *guide_read;
 	/* Browsing */
 	int tab;
 	char query[32];

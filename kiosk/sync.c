@@ -4,6 +4,8 @@
  * platform's clock agrees with ours). */
 #include "kiosk/sync.h"
 
+#include "kiosk/cases.h"
+
 #include "common/log.h"
 #include "kiosk/devices.h"
 #include "kiosk/kiosk.h"
@@ -205,6 +207,15 @@ void sync_handle(struct kiosk *k)
 		k->catalog_pending = 1;
 	}
 	sync_apply_catalog(k);
+	if (st.reasons_updates != k->reasons_updates_seen) {
+		k->reasons_updates_seen = st.reasons_updates;
+		k->reasons_pending = true;
+	}
+	/* Between residents: a resident's ticked reasons are positions in the list on screen. */
+	if (k->reasons_pending && !flow_states()[k->state].is_session) {
+		k->reasons_pending = false;
+		cases_reasons_load(k);
+	}
 	if (k->online != st.online) {
 		k->online = st.online;
 		k->dirty = true;

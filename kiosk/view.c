@@ -3,6 +3,7 @@
 
 #include "common/mask.h"
 #include "kiosk/cases.h"
+#include "kiosk/journey.h"
 #include "kiosk/kiosk.h"
 #include "kiosk/texts.h"
 
@@ -84,11 +85,12 @@ static void not_provisioned(struct kiosk *k, struct ui_chrome *c)
 
 static void home(struct kiosk *k, struct ui_chrome *c)
 {
-	struct ui_tile tiles[4] = {
+	struct ui_tile tiles[5] = {
 		{ "我要办理", "刷身份证申请，扫描材料，打印回执", k->catalog && k->queue },
 		{ "办事指南", "办理条件、所需材料、时限、收费、依据", k->catalog != NULL },
 		{ "进度查询", "刷身份证或输入回执上的查询码", k->queue != NULL },
 		{ "证照打印", "刷身份证，打印参保证明等证明和证照", k->uplink && k->dev[DEV_DOCPRINT] },
+		{ "好差评", "评价终端和大厅，或追评办件", k->queue != NULL },
 	};
 
 	if (k->cfg.provision_required && k->provision != PROVISION_DONE) {
@@ -100,7 +102,7 @@ static void home(struct kiosk *k, struct ui_chrome *c)
 		c->banner = !k->catalog ? texts_catalog_unavailable() : texts_store_unavailable();
 		c->banner_error = true;
 	}
-	ui_screen_home(&k->frame, &k->theme, c, tiles, 4);
+	ui_screen_home(&k->frame, &k->theme, c, tiles, 5);
 }
 
 static const char *theme_id_of_tab(const struct kiosk *k)
@@ -509,14 +511,58 @@ static void cert_print(struct kiosk *k, struct ui_chrome *c)
 	}
 }
 
+static const char *eval_subject(struct kiosk *k)
+{
+	struct session *s = &k->session;
+
+	switch (s->eval_target) {
+	case SESSION_EVAL_TERMINAL:
+		return "评价对象：本自助终端和服务大厅";
+	case SESSION_EVAL_FOLLOWUP:
+		return ui_arena_printf(&k->arena, "追评：%s（办件编号 %s）", s->eval_subject, s->case_no);
+	default:
+		return s->item ? ui_arena_printf(&k->arena, "事项：%s", s->item->name) : NULL;
+	}
+}
+
+/* 追评: the cases found, as 进度查询 found them, each with what stands in the way of rating it again. */
+static void followup(struct kiosk *k, struct ui_chrome *c)
+{
+	const struct progress *p = &k->session.progress;
+	struct ui_followup_row *rows = ui_arena_alloc(&k->arena, (p->n + 1) * sizeof(*rows));
+	const char *notice = NULL;
+
+	if (!rows)
+		return;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct progress_row *r = &p->rows[i];
+
+		rows[i].title = r->item_name;
+		rows[i].done = journey_followup_done(k, (int)i);
+		rows[i].sub = ui_arena_printf(&k->arena, "办件编号：%s%s", r->case_no[0] ? r->case_no : "无",
+					      rows[i].done ? " · 已追评，每件办件只能追评一次" : "");
+	}
+	if (!p->asked)
+		notice = p->n ? "本终端暂未连接政务服务平台，以下是本终端受理的办件，评价将在连接后上传。"
+			      : "本终端暂未连接政务服务平台，也没有查到本终端受理的您的办件。您可以返回评价本终端和服务大厅。";
+	else if (!p->answered)
+		notice = "正在向政务服务平台查找您的办件，请稍候…";
+	else if (p->err)
+		notice = p->n ? "暂时无法连接政务服务平台，只能列出本终端受理的办件；评价将在连接后上传。"
+			      : "暂时无法连接政务服务平台，没有查到本终端受理的您的办件。请稍后再试，或返回评价本终端和服务大厅。";
+	else if (!p->n)
+		notice = "没有查到您的办件。请核对查询码，或刷身份证查找。";
+	c->title = "请选择要追评的办件";
+	ui_screen_followup(&k->frame, &k->theme, c, notice, rows, p->n);
+}
+
 static void eval(struct kiosk *k, struct ui_chrome *c)
 {
 	struct session *s = &k->session;
 
 	c->title = "请对本次服务进行评价";
 	c->show_back = false;
-	ui_screen_eval(&k->frame, &k->theme, c, cases_levels(), s->eval_level,
-		       s->item ? ui_arena_printf(&k->arena, "事项：%s", s->item->name) : NULL,
+	ui_screen_eval(&k->frame, &k->theme, c, cases_levels(), s->eval_level, eval_subject(k),
 		       "您也可以按评价器上的按键评价。评价自愿，您的身份信息将被保密。");
 }
 
@@ -627,6 +673,20 @@ void view_build(struct kiosk *k, int64_t now)
 		break;
 	case FLOW_CERT_PRINT:
 		cert_print(k, &c);
+		break;
+	case FLOW_RATE:
+		c.title = "好差评：请选择评价对象";
+		ui_screen_rate_choice(&k->frame, &k->theme, &c);
+		break;
+	case FLOW_FOLLOW_FIND:
+		c.title = "追评：请刷身份证，或输入查询码";
+		c.next_label = "查找办件";
+		c.next_enabled = strlen(k->session.edit) == 8;
+		ui_screen_query(&k->frame, &k->theme, &c, k->session.edit,
+				k->banner[0] ? NULL : "查询码印在受理回执上，由数字和字母组成。", k->banner[0] != 0);
+		break;
+	case FLOW_FOLLOW_CASES:
+		followup(k, &c);
 		break;
 	case FLOW_CERT_DONE:
 		c.title = "打印完成";

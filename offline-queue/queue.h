@@ -131,7 +131,11 @@ struct queue_eval {
 	bool named;               /* the resident agreed to be called back */
 	const char *evaluator_id; /* ID number when named; NULL when anonymous */
 	int64_t time_ms;
-	bool followup;            /* a follow-up rating (追评) of an earlier case */
+	bool followup;            /* a follow-up rating (追评) of case_no, which is then required */
+	const char *platform_no;  /* the rated case's platform number when the platform named it (a
+				   * follow-up of another terminal's case); NULL: from this terminal's case */
+	const char *reasons_version; /* the version of the reason list the codes come from; NULL: none */
+	bool by_default;          /* not the resident's: the mapping's "no rating after N days" level */
 };
 
 /* Opens (creating if needed) the store in folder dir: dir/kiosk.db and dir/scans/. The folder and
@@ -235,6 +239,16 @@ enum kerr queue_case_each(struct queue *q, bool (*each)(void *ctx, const struct 
  * positive), KERR_FULL, KERR_IO, KERR_BUSY. */
 enum kerr queue_eval_add(struct queue *q, const struct queue_eval *e, int64_t *ret_id);
 enum kerr queue_eval_count(struct queue *q, int64_t *ret);
+/* Whether this store holds a follow-up rating (追评) of case_no: one per case. Errors: KERR_INVAL (no
+ * case number), KERR_IO, KERR_BUSY. */
+enum kerr queue_eval_followed_up(struct queue *q, const char *case_no, bool *ret);
+/* "No rating after N days counts as level X": every case of this terminal accepted before
+ * cutoff_ms (the caller counts the days on the calendar), delivered to the platform and holding no
+ * evaluation at all gets one at level (0 to 2: a default is never a bad rating, which needs a
+ * resident's reasons), marked as a default, rated at now_ms. Each case gets it at most once, in
+ * the transaction that saw it unrated. *ret_n: how many. Errors: KERR_INVAL (level), KERR_IO,
+ * KERR_BUSY. */
+enum kerr queue_eval_defaults(struct queue *q, int64_t cutoff_ms, int level, int64_t now_ms, int *ret_n);
 
 /* An evaluation as statistics and the back office see it: no personal data (neither the free text
  * nor the evaluator's identity). */
@@ -263,6 +277,13 @@ struct queue_eval_filter {
  * returns false. Errors: KERR_IO, KERR_BUSY, KERR_CORRUPT (an unknown level in the store). */
 enum kerr queue_eval_each(struct queue *q, const struct queue_eval_filter *f,
 			  bool (*each)(void *ctx, const struct queue_eval_row *r), void *ctx);
+
+/* The platform's reason list for a level scheme (docs/uplink.md section 6a), its bytes as received
+ * and already checked: replaces the one stored. Errors: KERR_INVAL, KERR_IO, KERR_BUSY. */
+enum kerr queue_reasons_put(struct queue *q, const char *scheme, const char *version, const char *body,
+			    size_t len);
+/* The stored list's bytes (NUL-terminated; the caller frees *ret_body). KERR_NOT_FOUND when none. */
+enum kerr queue_reasons_get(struct queue *q, const char *scheme, char **ret_body, size_t *ret_len);
 
 /* What queue_purge() removed. */
 struct queue_purge_result {

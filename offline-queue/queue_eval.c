@@ -29,7 +29,7 @@ static bool optional(const char *s, size_t max)
 	return !s || strlen(s) <= max;
 }
 
-static enum kerr check_eval(struct queue *q, const struct queue_eval *e)
+enum kerr queue_eval_check(struct queue *q, const struct queue_eval *e)
 {
 	if (e->level < 0 || e->level >= LEVEL_COUNT)
 		return queue_fail(q, KERR_INVAL, "level %d is not 0 to 4", e->level);
@@ -49,10 +49,20 @@ static enum kerr check_eval(struct queue *q, const struct queue_eval *e)
 		return queue_fail(q, KERR_INVAL, "evaluator_id too long");
 	if (e->time_ms <= 0)
 		return queue_fail(q, KERR_INVAL, "time_ms is not a time");
+	/* A follow-up is of a case: the platform counts one per case. */
+	if (e->followup && (!e->case_no || !e->case_no[0]))
+		return queue_fail(q, KERR_INVAL, "a follow-up rating without its case_no");
+	if (e->platform_no && (!e->case_no || !e->platform_no[0] || strlen(e->platform_no) > 63))
+		return queue_fail(q, KERR_INVAL, "platform_no without case_no, empty or too long");
+	if (e->reasons_version && (!e->reasons_version[0] || strlen(e->reasons_version) > 31))
+		return queue_fail(q, KERR_INVAL, "reasons_version empty or too long");
+	/* Nobody gave a default rating: it carries no words and no identity. */
+	if (e->by_default && (e->named || e->text || e->followup || !e->case_no))
+		return queue_fail(q, KERR_INVAL, "a default rating with a resident's details");
 	return KERR_OK;
 }
 
-static enum kerr insert_eval(struct queue *q, const struct queue_eval *e, int64_t *ret_id)
+enum kerr queue_eval_insert(struct queue *q, const struct queue_eval *e, int64_t *ret_id)
 {
 	struct queue_field_row row = { "evaluations", 0 };
 	sqlite3_stmt *st = NULL;
@@ -65,8 +75,8 @@ static enum kerr insert_eval(struct queue *q, const struct queue_eval *e, int64_
 	err = queue_db_prepare(
 		q,
 		"INSERT INTO evaluations (id, case_no, impl_code, level, reasons, text, named, "
-		"evaluator_id, time_ms, followup, created_ms) "
-		"VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+		"evaluator_id, time_ms, followup, created_ms, origin, platform_no, reasons_version) "
+		"VALUES (?11, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?12, ?13, ?14)",
 		&st);
 	if (err)
 		return err;
@@ -94,6 +104,12 @@ static enum kerr insert_eval(struct queue *q, const struct queue_eval *e, int64_
 	if (!err)
 		err = queue_db_bind_int(q, st, 11, row.id);
 	if (!err)
+		err = queue_db_bind_text(q, st, 12, e->by_default ? "default" : "resident");
+	if (!err)
+		err = queue_db_bind_text(q, st, 13, e->platform_no);
+	if (!err)
+		err = queue_db_bind_text(q, st, 14, e->reasons && e->reasons[0] ? e->reasons_version : NULL);
+	if (!err)
 		err = queue_db_done(q, st);
 	sqlite3_finalize(st);
 	if (!err)
@@ -110,13 +126,13 @@ enum kerr queue_eval_add(struct queue *q, const struct queue_eval *e, int64_t *r
 
 	if (!e)
 		return queue_fail(q, KERR_INVAL, "no evaluation");
-	err = check_eval(q, e);
+	err = queue_eval_check(q, e);
 	if (err)
 		return err;
 	err = queue_db_begin(q);
 	if (err)
 		return err;
-	err = insert_eval(q, e, &id);
+	err = queue_eval_insert(q, e, &id);
 	if (err) {
 		queue_db_rollback(q);
 		return err;
@@ -133,4 +149,26 @@ enum kerr queue_eval_add(struct queue *q, const struct queue_eval *e, int64_t *r
 enum kerr queue_eval_count(struct queue *q, int64_t *ret)
 {
 	return queue_db_int(q, "SELECT count(*) FROM evaluations", ret);
+}
+
+enum kerr queue_eval_followed_up(struct queue *q, const char *case_no, bool *ret)
+{
+	sqlite3_stmt *st = NULL;
+	enum kerr err;
+	int rc;
+
+	if (!case_no || !case_no[0])
+		return queue_fail(q, KERR_INVAL, "no case number");
+	err = queue_db_prepare(q, "SELECT 1 FROM evaluations WHERE case_no = ?1 AND followup = 1", &st);
+	if (!err)
+		err = queue_db_bind_text(q, st, 1, case_no);
+	if (!err) {
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+			*ret = rc == SQLITE_ROW;
+		else
+			err = queue_db_err(q, rc, "look for a follow-up rating");
+	}
+	sqlite3_finalize(st);
+	return err;
 }

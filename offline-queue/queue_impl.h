@@ -181,6 +181,10 @@ struct queue_personal_column {
 extern const struct queue_personal_column queue_personal_columns[];
 extern const size_t queue_n_personal_columns;
 
+/* queue_eval.c: an evaluation's checks (KERR_INVAL with the reason in the handle's message), and its
+ * row and outbox entry written inside the caller's transaction. */
+enum kerr queue_eval_check(struct queue *q, const struct queue_eval *e);
+enum kerr queue_eval_insert(struct queue *q, const struct queue_eval *e, int64_t *ret_id);
 /* queue_eval.c: the level index (as struct queue_eval's) of a level as stored, -1 for none. */
 int queue_eval_level_of(const char *name);
 

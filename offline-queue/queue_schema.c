@@ -161,6 +161,21 @@ static const struct step steps[] = {
 	 * that type; every page stored before is a JPEG. */
 	{ 5, "ALTER TABLE pages ADD COLUMN media_type TEXT NOT NULL DEFAULT 'image/jpeg'"
 	     "  CHECK (media_type IN ('image/jpeg', 'application/pdf'));" },
+	/* 好差评 complete: who gave a rating (the resident, or the mapping's "no rating after N days"
+	 * default), which case a follow-up (追评) rates when that case may be another terminal's (its
+	 * platform number then comes from the platform's answer), the version of the reason list the
+	 * codes come from, and the platform's reason list per level scheme, kept across restarts. */
+	{ 6, "ALTER TABLE evaluations ADD COLUMN origin TEXT NOT NULL DEFAULT 'resident'"
+	     "  CHECK (origin IN ('resident', 'default'));"
+	     "ALTER TABLE evaluations ADD COLUMN platform_no TEXT;"
+	     "ALTER TABLE evaluations ADD COLUMN reasons_version TEXT;"
+	     "CREATE INDEX evaluations_case ON evaluations (case_no);"
+	     "CREATE TABLE eval_reasons ("
+	     "  scheme TEXT PRIMARY KEY,"
+	     "  version TEXT NOT NULL,"
+	     "  body TEXT NOT NULL,"
+	     "  fetched_ms INTEGER NOT NULL"
+	     ") STRICT;" },
 };
 
 #define N_STEPS ((int)(sizeof(steps) / sizeof(steps[0])))

@@ -255,9 +255,10 @@ enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **re
 	if (!r)
 		return queue_fail(q, KERR_NOMEM, "out of memory");
 	err = queue_db_prepare(q,
-			       "SELECT e.id, e.case_no, c.platform_no, e.impl_code, e.level, "
-			       "e.reasons, e.text, e.named, c.id_type, e.evaluator_id, e.time_ms, "
-			       "e.followup FROM evaluations e LEFT JOIN cases c ON c.case_no = "
+			       "SELECT e.id, e.case_no, COALESCE(c.platform_no, e.platform_no), "
+			       "e.impl_code, e.level, e.reasons, e.text, e.named, c.id_type, "
+			       "e.evaluator_id, e.time_ms, e.followup, e.origin, e.reasons_version "
+			       "FROM evaluations e LEFT JOIN cases c ON c.case_no = "
 			       "e.case_no WHERE e.id = ?1",
 			       &st);
 	if (!err)
@@ -291,6 +292,13 @@ enum kerr queue_eval_get(struct queue *q, int64_t id, struct queue_eval_rec **re
 				      sizeof(r->evaluator_id));
 	r->time_ms = sqlite3_column_int64(st, 10);
 	r->followup = sqlite3_column_int(st, 11) != 0;
+	{
+		const unsigned char *origin = sqlite3_column_text(st, 12);
+
+		r->by_default = origin && strcmp((const char *)origin, "default") == 0;
+	}
+	if (!err)
+		err = queue_db_text(q, st, 13, r->reasons_version, sizeof(r->reasons_version));
 	if (err)
 		goto fail;
 	if (!r->evaluator_id_type[0])

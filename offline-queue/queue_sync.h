@@ -42,6 +42,8 @@ struct queue_eval_rec {
 	char evaluator_id[40];
 	int64_t time_ms;
 	bool followup;
+	bool by_default; /* the mapping's "no rating after N days" level, not the resident's */
+	char reasons_version[32]; /* "" when the rating has no reasons or was stored without */
 };
 
 /* What the heartbeat reports of the queue. */

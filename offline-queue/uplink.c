@@ -206,6 +206,12 @@ static void run_round(struct uplink *u)
 			link_down(u);
 			return;
 		}
+		/* The reason list changes with the catalog's cadence. */
+		out = uplink_fetch_reasons(u);
+		if (out == OUT_NETDOWN) {
+			link_down(u);
+			return;
+		}
 		u->catalog_due_ms = now + u->cfg.catalog_ms;
 	}
 }

@@ -68,6 +68,7 @@ struct uplink_status {
 	int64_t next_due_ms;	  /* monotonic: when the worker next has something to do */
 	unsigned catalog_updates; /* catalogs written to data_dir/catalog.json so far */
 	char catalog_version[72];
+	unsigned reasons_updates; /* reason lists stored in the store so far (queue_reasons_get) */
 };
 
 /* libcurl's process-wide set-up: once, from the main thread, before the first

@@ -219,8 +219,10 @@ enum kerr uplink_body_eval(const struct queue_eval_rec *e, const char *terminal_
 	put(&b, root, "level_code", json_string(scheme->codes[e->level]));
 	put(&b, root, "level_scheme", json_string(scheme->name));
 	put(&b, root, "reasons", reasons_json(&b, e->reasons));
+	/* The version the resident chose from; the mapping's for a rating stored before versions were kept. */
 	if (e->reasons[0])
-		put_str(&b, root, "reasons_version", scheme->reasons_version);
+		put_str(&b, root, "reasons_version",
+			e->reasons_version[0] ? e->reasons_version : scheme->reasons_version);
 	/* A bad rating starts the province's clock for the call back and the fix. */
 	if (e->level >= 3 && (scheme->callback_days > 0 || scheme->rectify_days > 0)) {
 		json_t *d = json_object();
@@ -243,6 +245,10 @@ enum kerr uplink_body_eval(const struct queue_eval_rec *e, const char *terminal_
 	}
 	put_time(&b, root, "rated_ms", "rated_at", e->time_ms);
 	put(&b, root, "followup", json_boolean(e->followup));
+	/* The platform keeps one follow-up per case: it must know which case this one follows. */
+	if (e->followup)
+		put_str(&b, root, "follow_up_of", e->case_no);
+	put(&b, root, "origin", json_string(e->by_default ? "default" : "resident"));
 	return finish(&b, root, ret);
 }
 

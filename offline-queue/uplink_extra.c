@@ -3,6 +3,7 @@
  * heartbeat is replaced by the next, a catalog is asked for again, and a query
  * is the resident's, answered now or not at all. */
 #include "offline-queue/uplink_impl.h"
+#include "offline-queue/uplink_reasons.h"
 
 #include "common/log.h"
 #include "offline-queue/uplink_catalog.h"
@@ -184,6 +185,59 @@ enum uplink_outcome uplink_fetch_catalog(struct uplink *u)
 	snprintf(u->status.catalog_version, sizeof(u->status.catalog_version), "%s", version);
 	pthread_mutex_unlock(&u->mu);
 	return OUT_DONE;
+}
+
+enum uplink_outcome uplink_fetch_reasons(struct uplink *u)
+{
+	struct uplink_request req = {.method = "GET", .upload_offset = -1, .max_reply = UPLINK_REASONS_MAX_BODY};
+	struct uplink_response r;
+	struct uplink_reasons *list;
+	char path[128], why[160] = "";
+	enum uplink_outcome out;
+	enum kerr err;
+
+	/* A level scheme is a token of the mapping (letters, digits, - _ .): safe in a query. */
+	if (!u->cfg.scheme.name[0])
+		return OUT_DONE;
+	snprintf(path, sizeof(path), API "/evaluation-reasons?scheme=%s", u->cfg.scheme.name);
+	req.path = path;
+	err = uplink_http_do(u->http, &req, &r);
+	/* None for this scheme: the mapping's built-in list stays. */
+	if (!err && r.status == 404) {
+		uplink_response_clear(&r);
+		return OUT_DONE;
+	}
+	if (err || r.status != 200) {
+		out = uplink_outcome_of(u, err, &r);
+		uplink_response_clear(&r);
+		return out;
+	}
+	list = calloc(1, sizeof(*list));
+	if (!list) {
+		uplink_response_clear(&r);
+		return OUT_STORE;
+	}
+	err = uplink_parse_reasons(r.body, r.len, list, why, sizeof(why));
+	if (err) {
+		log_err("uplink: the platform's reason list was refused, keeping the current one: %s", why);
+		snprintf(u->why, sizeof(u->why), "reason list refused: %.200s", why);
+		out = OUT_REJECT;
+	} else if (strcmp(list->version, u->reasons_version) == 0) {
+		out = OUT_DONE;
+	} else if (queue_reasons_put(u->q, u->cfg.scheme.name, list->version, r.body, r.len) != KERR_OK) {
+		log_err("uplink: cannot store the reason list: %s", queue_errmsg(u->q));
+		out = OUT_STORE;
+	} else {
+		snprintf(u->reasons_version, sizeof(u->reasons_version), "%s", list->version);
+		log_info("uplink: reason list %s stored for %s", list->version, u->cfg.scheme.name);
+		pthread_mutex_lock(&u->mu);
+		u->status.reasons_updates++;
+		pthread_mutex_unlock(&u->mu);
+		out = OUT_DONE;
+	}
+	free(list);
+	uplink_response_clear(&r);
+	return out;
 }
 
 /* Records what the platform says of this terminal's own cases, so 进度查询 can

@@ -39,6 +39,7 @@ struct uplink {
 	int64_t start_ms;
 	char etag[96];
 	char catalog_version[72];
+	char reasons_version[32]; /* of the list last stored or found stored; "" none */
 	char why[256];		/* the last failure of an exchange, for the log and status */
 	int64_t retry_after_ms; /* from the last reply that had one */
 	/* Bad ratings up to this row id were flagged in an answered heartbeat; rated before
@@ -90,6 +91,8 @@ enum uplink_outcome uplink_outcome_of(struct uplink *u, enum kerr err,
 bool uplink_bad_waiting(struct uplink *u);
 enum uplink_outcome uplink_send_beat(struct uplink *u);
 enum uplink_outcome uplink_fetch_catalog(struct uplink *u);
+/* The reason list of the mapping's level scheme (section 6a), stored when new; with the catalog. */
+enum uplink_outcome uplink_fetch_reasons(struct uplink *u);
 void uplink_run_query(struct uplink *u);
 /* uplink_certs.c: 证照打印's list or fetch. */
 void uplink_run_certs(struct uplink *u);

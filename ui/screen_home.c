@@ -31,7 +31,10 @@ void ui_screen_home(struct ui_frame *f, const struct ui_theme *t, const struct u
 		ui_draw_box(f, b, fill, i == 0 ? fill : t->border, i == 0 ? 0 : 3, t->radius * 2);
 		/* The label takes what its font needs, the rest is for the description to wrap in: three
 		 * tiles side by side in elder mode leave little width. */
-		ui_text_left(f, ui_rect_cut_top(&in, t->title_px * 2), tiles[i].label, t->title_px, true, fg);
+		/* Two rows of three leave less height: the label's line is tighter so the description
+		 * still shows. */
+		ui_text_left(f, ui_rect_cut_top(&in, cols == 3 && rows > 1 ? t->title_px * 3 / 2 : t->title_px * 2),
+			     tiles[i].label, t->title_px, true, fg);
 		if (tiles[i].sub)
 			ui_text_block(f, t, in, in.x, in.y, in.w, tiles[i].sub, t->body_px, false, fg, true);
 		ui_add_hit(f, b, UI_ACT_TILE, (int)i, tiles[i].enabled, ui_arena_printf(f->arena, "tile.%zu", i));

@@ -140,4 +140,18 @@ void ui_screen_progress(struct ui_frame *f, const struct ui_theme *t, const stru
  * per certificate with its print button (UI_ACT_ITEM with the row's index). */
 void ui_screen_certs(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c, const char *notice,
 		     bool notice_error, bool retry, const struct ui_row *rows, size_t n);
+
+/* 好差评 from its home tile: two large choices, the terminal and hall (UI_ACT_BUTTON 0) or a follow-up
+ * rating of a past case (UI_ACT_BUTTON 1). */
+void ui_screen_rate_choice(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c);
+
+struct ui_followup_row {
+	const char *title; /* the item */
+	const char *sub;   /* case number, when it was accepted or where it stands */
+	bool done;         /* already has its follow-up rating: shown, not chosen */
+};
+/* 追评: an optional notice (asking, offline, none found), then one card per case with its 追评 button
+ * (UI_ACT_ITEM with the row's index). */
+void ui_screen_followup(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
+			const char *notice, const struct ui_followup_row *rows, size_t n);
 #endif

@@ -103,6 +103,20 @@ static const char *const script[] = {
 	"dev idcard insert resident",
 	"wait 3000",
 	"shot progress",
+	"tap footer.home",
+	"tap tile.4",
+	"shot rate",
+	"tap rate.followup",
+	"shot follow_find",
+	"dev idcard insert resident",
+	"wait 3000",
+	"shot follow_cases",
+	"tap case.0",
+	"shot eval_followup",
+	"tap footer.home",
+	"tap tile.4",
+	"tap rate.terminal",
+	"shot eval_terminal",
 };
 
 /* With a photo decoder configured (a stand-in library that paints a pattern, not a face): the form shows the

@@ -147,6 +147,9 @@ void plat_admin_faults(struct plat *p, const char *body, size_t len, struct plat
 void plat_admin_status(struct plat *p, const char *platform_no, const char *body, size_t len,
 		       struct plat_reply *reply);
 void plat_admin_catalog(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
+/* plat_reasons.c: the reason list of a level scheme (section 6a) and its admin setter. */
+void plat_reasons_get(struct plat *p, struct MHD_Connection *conn, struct plat_reply *reply);
+void plat_admin_reasons(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
 
 /* plat_ledger.c: every creation of a case or evaluation, every idempotent replay of one and every refused second
  * creation of a case (another key for a case number held), so a checker tells a replay (fine) from a duplicate

@@ -2,8 +2,16 @@
 #include "tests/platform/plat.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "tests/platform/plat_json.h"
+
+static bool by_default(json_t *root)
+{
+	const char *o = plat_json_str(root, "origin");
+
+	return o && strcmp(o, "default") == 0;
+}
 
 void plat_evals_submit(struct plat *p, const struct plat_req *req, struct plat_reply *reply)
 {
@@ -21,6 +29,24 @@ void plat_evals_submit(struct plat *p, const struct plat_req *req, struct plat_r
 	if (!plat_json_eval(root, req->terminal, &err)) {
 		plat_reply_error(reply, 400, err.code, err.field, "%s", err.message);
 		goto out;
+	}
+	/* One follow-up rating (追评) per case, from whichever terminal (public-service-rules.md). */
+	if (plat_json_str(root, "follow_up_of")) {
+		bool taken;
+
+		if (sqlite3_prepare_v2(p->db,
+				       "SELECT 1 FROM evaluations WHERE json_extract(body, '$.follow_up_of') = ?",
+				       -1, &st, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_text(st, 1, plat_json_str(root, "follow_up_of"), -1, SQLITE_STATIC);
+		taken = sqlite3_step(st) == SQLITE_ROW;
+		sqlite3_finalize(st);
+		st = NULL;
+		if (taken) {
+			plat_reply_error(reply, 422, "followup_exists", "follow_up_of",
+					 "case %s already has its follow-up rating", plat_json_str(root, "follow_up_of"));
+			goto out;
+		}
 	}
 	if (sqlite3_prepare_v2(p->db, "SELECT COALESCE(MAX(id), 0) + 1 FROM evaluations", -1, &st, NULL) != SQLITE_OK)
 		goto fail;
@@ -47,8 +73,10 @@ void plat_evals_submit(struct plat *p, const struct plat_req *req, struct plat_r
 	    plat_ledger_note(p, req->terminal, "eval", eval_id, req->key, "created") != KERR_OK)
 		goto fail;
 	plat_reply_json(reply, 201, json_pack("{s:s}", "eval_id", eval_id));
-	plat_log_info(p, "evaluation %s for %s: %s", eval_id, platform_no ? platform_no : case_no ? case_no : "no case",
-		      plat_json_str(root, "level"));
+	plat_log_info(p, "evaluation %s for %s: %s%s%s", eval_id,
+		      platform_no ? platform_no : case_no ? case_no : "no case", plat_json_str(root, "level"),
+		      plat_json_str(root, "follow_up_of") ? ", a follow-up (追评)" : "",
+		      by_default(root) ? ", by default (no rating in time)" : "");
 	goto out;
 fail:
 	plat_log_err("evaluation from %s: %s", req->terminal, sqlite3_errmsg(p->db));

@@ -31,6 +31,8 @@ enum route {
 	ROUTE_ADMIN_CATALOG,
 	ROUTE_ADMIN_CERTS,
 	ROUTE_ADMIN_LEDGER,
+	ROUTE_REASONS,
+	ROUTE_ADMIN_REASONS,
 };
 
 /* One request, from its headers to its reply (MHD's per-request pointer). */
@@ -128,6 +130,8 @@ static enum route route_of(const char *url, struct request *r, const char **ret_
 			return *ret_methods = "POST", ROUTE_BEAT;
 		if (strcmp(rest, "catalog") == 0)
 			return *ret_methods = "GET", ROUTE_CATALOG;
+		if (strcmp(rest, "evaluation-reasons") == 0)
+			return *ret_methods = "GET", ROUTE_REASONS;
 		return ROUTE_NONE;
 	}
 	r->api = false;
@@ -141,6 +145,8 @@ static enum route route_of(const char *url, struct request *r, const char **ret_
 		return *ret_methods = "POST", ROUTE_ADMIN_CATALOG;
 	if (strcmp(url, "/admin/certificates") == 0)
 		return *ret_methods = "POST", ROUTE_ADMIN_CERTS;
+	if (strcmp(url, "/admin/eval-reasons") == 0)
+		return *ret_methods = "POST", ROUTE_ADMIN_REASONS;
 	if (strncmp(url, "/admin/cases/", 13) == 0) {
 		const char *end = strstr(url + 13, "/status");
 		size_t n = end ? (size_t)(end - (url + 13)) : 0;
@@ -439,6 +445,12 @@ static void handle(struct plat *p, const struct plat_req *q, const struct reques
 		break;
 	case ROUTE_ADMIN_CERTS:
 		plat_admin_certs(p, q->body, q->len, reply);
+		break;
+	case ROUTE_REASONS:
+		plat_reasons_get(p, q->conn, reply);
+		break;
+	case ROUTE_ADMIN_REASONS:
+		plat_admin_reasons(p, q->body, q->len, reply);
 		break;
 	case ROUTE_NONE:
 		plat_reply_error(reply, 404, "not_found", NULL, "no such path");

@@ -476,7 +476,24 @@ bool plat_json_eval(json_t *root, const char *terminal, struct plat_json_err *er
 		return false;
 	if (!text_field(root, "rated_at", "rated_at", false, 1, 64, err))
 		return false;
-	return bool_field(root, "followup", "followup", false, err);
+	if (!bool_field(root, "followup", "followup", false, err) ||
+	    !text_field(root, "follow_up_of", "follow_up_of", false, 1, 39, err))
+		return false;
+	/* A follow-up names the case it follows, and it is the rated case. */
+	if (json_is_true(json_object_get(root, "followup")) != (json_object_get(root, "follow_up_of") != NULL))
+		return invalid(err, "follow_up_of", "present exactly when followup is true");
+	if (json_object_get(root, "follow_up_of") &&
+	    strcmp(plat_json_str(root, "follow_up_of"), plat_json_str(root, "case_no") ?: "") != 0)
+		return invalid(err, "follow_up_of", "must equal case_no");
+	if (json_object_get(root, "origin") &&
+	    !one_of(plat_json_str(root, "origin"), (const char *const[]){ "resident", "default", NULL }))
+		return invalid(err, "origin", "resident or default");
+	/* Nobody spoke for a default rating: no identity, no words, no follow-up, and it rates a case. */
+	if (one_of(plat_json_str(root, "origin"), (const char *const[]){ "default", NULL }) &&
+	    (named || json_object_get(root, "text") || json_is_true(json_object_get(root, "followup")) ||
+	     !json_object_get(root, "case_no")))
+		return invalid(err, "origin", "a default rating carries a case and nothing of a resident");
+	return true;
 }
 
 bool plat_json_query(json_t *root, struct plat_json_err *err)

@@ -945,6 +945,9 @@ static void test_eval_validation(void **state)
 	e.impl_code = NULL;
 	e.level = 0;
 	e.followup = true;
+	/* A follow-up names the case it follows: the platform keeps one per case. */
+	assert_int_equal(queue_eval_add(f->q, &e, &id2), KERR_INVAL);
+	e.case_no = base.case_no;
 	assert_int_equal(queue_eval_add(f->q, &e, &id2), KERR_OK);
 	assert_true(id > 0 && id2 > 0 && id != id2);
 	assert_int_equal(queue_eval_count(f->q, &n), KERR_OK);

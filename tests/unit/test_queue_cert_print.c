@@ -1,6 +1,7 @@
 /* Unit tests of certificate prints in the store: kept with an outbox entry of their own kind, read
  * back for sending, refused when malformed; and schema step 4, which rebuilds the outbox, keeps
  * every entry of a store written before it. */
+#include "tests/support/schema_rewind.h"
 #include "offline-queue/queue.h"
 #include "offline-queue/queue_cert_print.h"
 #include "offline-queue/queue_impl.h"
@@ -115,7 +116,7 @@ static void test_migration_keeps_the_outbox(void **state)
 
 	fix_open(f);
 	assert_int_equal(queue_eval_add(f->q, &ev, &id), KERR_OK);
-	assert_int_equal(queue_db_exec(f->q, "DROP TABLE cert_prints; ALTER TABLE pages DROP COLUMN media_type;"
+	assert_int_equal(queue_db_exec(f->q, SCHEMA_UNDO_AFTER_4 "DROP TABLE cert_prints;"
 					     "PRAGMA user_version = 3;"), KERR_OK);
 	assert_int_equal(queue_sync_next(f->q, 0, &it), KERR_OK);
 	snprintf(key, sizeof(key), "%s", it.key);
