@@ -492,7 +492,10 @@ enum kerr cases_store_eval(struct kiosk *k)
 		bool followup = s->eval_target == SESSION_EVAL_FOLLOWUP;
 		struct queue_eval ev = {
 			.case_no = s->case_no[0] ? s->case_no : NULL,
-			.impl_code = s->item ? s->item->impl_code : s->eval_impl_code[0] ? s->eval_impl_code : NULL,
+			.impl_code = s->item		      ? s->item->impl_code
+				     : s->eval_impl_code[0]	      ? s->eval_impl_code
+				     : k->evalmap.service_item[0] ? k->evalmap.service_item
+								  : NULL,
 			.platform_no = followup && s->eval_platform_no[0] ? s->eval_platform_no : NULL,
 			.reasons_version = cases_reasons_version(k),
 			.level = s->eval_level,

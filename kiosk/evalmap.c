@@ -134,6 +134,13 @@ static bool set(struct evalmap *m, const char *key, char *v, unsigned *seen)
 		return reason(m, v);
 	if (strcmp(key, "required") == 0)
 		return required(s, v);
+	if (strcmp(key, "service_item") == 0) {
+		/* Empty: such ratings name no item. */
+		if (v[0] && !token(v, sizeof(m->service_item)))
+			return false;
+		snprintf(m->service_item, sizeof(m->service_item), "%s", v);
+		return true;
+	}
 	if (strcmp(key, "callback_days") == 0)
 		return number(v, 0, 365, &s->callback_days);
 	if (strcmp(key, "rectify_days") == 0)

@@ -20,6 +20,10 @@ struct evalmap {
 		char code[16];
 		char label[64];
 	} reasons[EVALMAP_REASONS_MAX];
+	/* The item (实施编码) a rating names when the service it rates has none of its own: 进度查询, 证照打印, the
+	 * terminal itself. A province that requires impl_code registers its self-service channel as an item;
+	 * "": such ratings name no item. */
+	char service_item[72];
 	int default_after_days; /* 0: no rating is no rating */
 	int default_level;	/* the level it then counts as, 0..4 */
 };

@@ -118,15 +118,14 @@ static const char *str(json_t *o, const char *key)
 
 /* Every service a resident can use ends on the evaluation, the keypad answers it, and the platform
  * holds each rating with the province's level code. Province B requires the item (impl_code): the
- * ratings of a query, a printing and the terminal name none and stay on the terminal, rejected for
- * a technician with the reason. */
+ * ratings of a query, a printing and the terminal name its registered self-service item. */
 static void every_service(struct fixture *f, const char *file, const char *scheme, const char *const codes[5],
 			  bool item_required)
 {
 	struct plat_proc p = { 0 };
 	char extra[512];
 	json_t *bodies, *b;
-	size_t i, n_item = 0;
+	size_t i, n_item = 0, n_service = 0;
 
 	plat_proc_start(&p, 0, true);
 	mapping(extra, sizeof(extra), file);
@@ -182,15 +181,14 @@ static void every_service(struct fixture *f, const char *file, const char *schem
 		assert_string_equal(str(b, "origin"), "resident");
 		if (str(b, "impl_code")[0])
 			n_item++;
+		if (!strcmp(str(b, "impl_code"), "113101150024182340431011500001"))
+			n_service++;
 	}
-	/* The application and the guide name their item. */
-	assert_int_equal(n_item, 2);
-	if (item_required) {
-		assert_int_equal(json_array_size(bodies), 2);
-		assert_int_equal(db_int(f, "SELECT count(*) FROM outbox WHERE kind = 'eval' AND state = 'rejected'"), 3);
-	} else {
-		assert_int_equal(json_array_size(bodies), 5);
-	}
+	/* The application and the guide name their item; with province B the other three its service item. */
+	assert_int_equal(n_item, item_required ? 5 : 2);
+	assert_int_equal(n_service, item_required ? 3 : 0);
+	assert_int_equal(json_array_size(bodies), 5);
+	assert_int_equal(db_int(f, "SELECT count(*) FROM outbox WHERE kind = 'eval' AND state = 'rejected'"), 0);
 	json_decref(bodies);
 	plat_proc_cleanup(&p);
 }

@@ -155,6 +155,10 @@ static void malformed(void **state)
 		{ LEVELS_OK "default_level = great\n", ":7:" },
 		{ LEVELS_OK "no equals sign\n", ":7:" },
 		{ LEVELS_OK "interface_version = 1 0\n", ":7:" },
+		{ LEVELS_OK "service_item = 1131 0115\n", ":7:" },
+		{ LEVELS_OK "service_item = "
+			    "1131011500241823404310115000011131011500241823404310115000011131011500241823\n",
+		  ":7:" },
 	};
 	struct evalmap m;
 	char err[256];
