@@ -385,6 +385,9 @@ enum kerr cases_print_receipt(struct kiosk *k)
 	return e;
 }
 
+static enum kerr a4_print(struct kiosk *k, const struct receipt_doc *doc, const char *name, const char *id,
+			  const char *qr);
+
 enum kerr cases_print_notice(struct kiosk *k)
 {
 	struct session *s = &k->session;
@@ -427,15 +430,31 @@ enum kerr cases_print_notice(struct kiosk *k)
 	e = n ? receipt_build_doc(&w->b, &doc) : KERR_INVAL;
 	if (e == KERR_OK)
 		e = receipt_print(k->dev[DEV_RECEIPT], &doc, &job);
+	/* Where receipts also go out on A4, so does the notice: the same list, with the item's code and a QR of it
+	 * in every footer for the window that takes the materials later. It names no case: there is none. */
+	if (n && k->cfg.a4_receipt && k->dev[DEV_DOCPRINT]) {
+		char name[96];
+		enum kerr a4;
+
+		snprintf(name, sizeof(name), "notice-%s", s->item->impl_code);
+		a4 = receipt_build_doc(&w->b, &doc);
+		if (a4 == KERR_OK)
+			a4 = a4_print(k, &doc, name, s->item->impl_code, s->item->impl_code);
+		if (a4 != KERR_OK)
+			log_warn("docprint: the missing-materials notice not printed on A4: %s", kerr_str(a4));
+		else
+			log_info("docprint: missing-materials notice printed on A4 for %s", s->item->impl_code);
+	}
 	receipt_build_finish(&w->b);
 	words_destroy(w);
 	return e;
 }
 
-enum kerr cases_print_a4(struct kiosk *k)
+/* An A4 job of doc: written as <data>/a4/<name>.pdf (0600 by the umask the kiosk runs with), printed, and kept
+ * while the printer reads it; cases_a4_done() deletes it when the job ends. id and qr go in every footer. */
+static enum kerr a4_print(struct kiosk *k, const struct receipt_doc *doc, const char *name, const char *id,
+			  const char *qr)
 {
-	struct receipt_words *w;
-	struct receipt_doc doc;
 	char dir[512], path[600];
 	int job = 0;
 	enum kerr e;
@@ -446,17 +465,11 @@ enum kerr cases_print_a4(struct kiosk *k)
 		    (int)sizeof(dir) ||
 	    (mkdir(dir, 0700) != 0 && errno != EEXIST))
 		return KERR_IO;
-	/* Kept after submitting: the printer reads it while the job runs. Named by case, so printing the
-	 * same case again replaces its file. */
-	snprintf(path, sizeof(path), "%s/%s.pdf", dir, k->session.case_no);
-	w = words_create();
-	if (!w)
-		return KERR_NOMEM;
-	e = describe(k, w, &doc);
+	/* Named by case, so printing the same case again replaces its file. */
+	snprintf(path, sizeof(path), "%s/%s.pdf", dir, name);
+	e = docpdf_write(doc, id, qr, path);
 	if (e == KERR_OK)
-		e = docpdf_write(&doc, k->session.case_no, w->qr, path);
-	if (e == KERR_OK)
-		e = docprint_print_pdf(k->dev[DEV_DOCPRINT], path, w->c.case_no, &job);
+		e = docprint_print_pdf(k->dev[DEV_DOCPRINT], path, id, &job);
 	if (e == KERR_OK) {
 		cases_a4_done(k, k->a4_job);
 		k->a4_job = job;
@@ -464,6 +477,23 @@ enum kerr cases_print_a4(struct kiosk *k)
 	} else {
 		unlink(path);
 	}
+	return e;
+}
+
+enum kerr cases_print_a4(struct kiosk *k)
+{
+	struct receipt_words *w;
+	struct receipt_doc doc;
+	enum kerr e;
+
+	if (!k->dev[DEV_DOCPRINT])
+		return KERR_NO_DEVICE;
+	w = words_create();
+	if (!w)
+		return KERR_NOMEM;
+	e = describe(k, w, &doc);
+	if (e == KERR_OK)
+		e = a4_print(k, &doc, k->session.case_no, k->session.case_no, w->qr);
 	words_destroy(w);
 	return e;
 }

@@ -292,6 +292,33 @@ static void test_leaving_with_gaps_prints_notice(void **state)
 	assert_true(st.st_size > 100);
 }
 
+/* Where receipts also go out on A4, the notice does too, as a PDF the window can read; it goes when printed. */
+static void test_leaving_with_gaps_prints_notice_on_a4(void **state)
+{
+	struct fixture *f = *state;
+	const struct catalog_item *it = item_where(f, has_blocking);
+	char path[256];
+	struct stat st;
+
+	write_conf(f, "docprint.a4_receipt = true");
+	begin(f);
+	to_form(f, it, "resident");
+	line(f, "tap footer.next");
+	for (size_t i = 0; i < n_scannable(it); i++)
+		line(f, "tap footer.next");
+	line(f, "expect SUMMARY");
+	line(f, "tap footer.home");
+	line(f, "expect HOME");
+	line(f, "wait 5000");
+	assert_int_equal(run(f), 0);
+	assert_true(log_has(f, "missing-materials notice printed on A4"));
+	snprintf(path, sizeof(path), "%s/docprint/job-1.pdf", f->data);
+	assert_int_equal(stat(path, &st), 0);
+	assert_true(st.st_size > 1000);
+	snprintf(path, sizeof(path), "%s/a4/notice-%s.pdf", f->data, it->impl_code);
+	assert_int_not_equal(stat(path, &st), 0);
+}
+
 /* Everything scanned: leaving from the summary prints nothing. */
 static void test_leaving_complete_prints_nothing(void **state)
 {
@@ -861,6 +888,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_idle_wipes_the_session, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_full, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leaving_with_gaps_prints_notice, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leaving_with_gaps_prints_notice_on_a4, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_leaving_complete_prints_nothing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ecert_not_scanned, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_commitment_replaces_proof, setup, teardown),
