@@ -145,6 +145,7 @@ $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abs
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
 
 $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
+$(O)/tests/unit/test_queue_cert_print $(O)/tests/unit/test_queue_receipt: $(O)/tests/support/queue_fix.o
 
 # The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.
 $(O)/tests/unit/test_scanner_sane: ALL_CFLAGS += -DSANE_LIBDIR='"$(shell pkg-config --variable=libdir sane-backends)/sane"'

@@ -1,6 +1,7 @@
 /* Unit tests of certificate prints in the store: kept with an outbox entry of their own kind, read
  * back for sending, refused when malformed; and schema step 4, which rebuilds the outbox, keeps
  * every entry of a store written before it. */
+#include "tests/support/queue_fix.h"
 #include "tests/support/schema_rewind.h"
 #include "offline-queue/queue.h"
 #include "offline-queue/queue_cert_print.h"
@@ -18,47 +19,19 @@
 
 #include <cmocka.h>
 
-struct fix {
-	char root[64];
-	struct clock clk;
-	struct queue *q;
-};
-
 static int fix_setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	snprintf(f->root, sizeof(f->root), "/tmp/test_queue_cert_print.XXXXXX");
-	assert_non_null(mkdtemp(f->root));
-	clock_init_virtual(&f->clk, 1795397400000LL);
-	*state = f;
-	return 0;
+	return queue_fix_setup_at(state, 1795397400000LL);
 }
 
-static int fix_teardown(void **state)
+static void fix_open(struct queue_fix *f)
 {
-	struct fix *f = *state;
-	char cmd[256];
-
-	queue_close(f->q);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
-}
-
-static void fix_open(struct fix *f)
-{
-	queue_close(f->q);
-	f->q = NULL;
-	assert_int_equal(queue_open(f->root, "T0042", 0, &f->q), KERR_OK);
-	queue_set_clock(f->q, &f->clk);
+	queue_fix_open(f, "T0042");
 }
 
 static void test_add_and_send(void **state)
 {
-	struct fix *f = *state;
+	struct queue_fix *f = *state;
 	struct queue_cert_print p = { "ZM-20261120-000001", 1795397465000LL, 2 }, got;
 	struct queue_sync_item it;
 	int64_t id = 0, n = 0;
@@ -84,7 +57,7 @@ static void test_add_and_send(void **state)
 
 static void test_refused(void **state)
 {
-	struct fix *f = *state;
+	struct queue_fix *f = *state;
 	struct queue_cert_print p = { "", 1, 1 };
 	int64_t id = 0, n = -1;
 
@@ -107,7 +80,7 @@ static void test_refused(void **state)
 /* A store of schema 3 with an evaluation waiting: step 4 rebuilds the outbox around it. */
 static void test_migration_keeps_the_outbox(void **state)
 {
-	struct fix *f = *state;
+	struct queue_fix *f = *state;
 	struct queue_eval ev = { .level = 1, .time_ms = 1795397465000LL };
 	struct queue_cert_print p = { "ZM-1", 1795397465000LL, 1 };
 	struct queue_sync_item it;
@@ -140,9 +113,9 @@ static void test_migration_keeps_the_outbox(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_add_and_send, fix_setup, fix_teardown),
-		cmocka_unit_test_setup_teardown(test_refused, fix_setup, fix_teardown),
-		cmocka_unit_test_setup_teardown(test_migration_keeps_the_outbox, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_add_and_send, fix_setup, queue_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_refused, fix_setup, queue_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_migration_keeps_the_outbox, fix_setup, queue_fix_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

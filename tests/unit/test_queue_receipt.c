@@ -1,6 +1,7 @@
 /* Unit tests of receipt prints per case: counted, read back by case number or query code, the
  * unprinted ones counted and listed, and the migration of a store written before prints were kept
  * (its cases are "not known", never reported as unprinted). */
+#include "tests/support/queue_fix.h"
 #include "tests/support/schema_rewind.h"
 #include "offline-queue/queue.h"
 #include "offline-queue/queue_impl.h"
@@ -20,45 +21,17 @@
 
 #define PREFIX "T0042"
 
-struct fix {
-	char root[64];
-	struct clock clk;
-	struct queue *q;
-};
-
 static int fix_setup(void **state)
 {
-	struct fix *f = calloc(1, sizeof(*f));
-
-	assert_non_null(f);
-	snprintf(f->root, sizeof(f->root), "/tmp/test_queue_receipt.XXXXXX");
-	assert_non_null(mkdtemp(f->root));
-	clock_init_virtual(&f->clk, 1710464400000LL);
-	*state = f;
-	return 0;
+	return queue_fix_setup_at(state, 1710464400000LL);
 }
 
-static int fix_teardown(void **state)
+static void fix_open(struct queue_fix *f)
 {
-	struct fix *f = *state;
-	char cmd[256];
-
-	queue_close(f->q);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", f->root);
-	assert_int_equal(system(cmd), 0);
-	free(f);
-	return 0;
+	queue_fix_open(f, PREFIX);
 }
 
-static void fix_open(struct fix *f)
-{
-	queue_close(f->q);
-	f->q = NULL;
-	assert_int_equal(queue_open(f->root, PREFIX, 0, &f->q), KERR_OK);
-	queue_set_clock(f->q, &f->clk);
-}
-
-static void add_case(struct fix *f, char case_no[40], char qc[16])
+static void add_case(struct queue_fix *f, char case_no[40], char qc[16])
 {
 	const struct queue_material m = { "M001", "户口簿", QUEUE_MAT_OPTIONAL, NULL, 0 };
 	const struct queue_case c = {
@@ -78,7 +51,7 @@ static void add_case(struct fix *f, char case_no[40], char qc[16])
 	assert_int_equal(queue_case_add(f->q, &c, case_no, qc), KERR_OK);
 }
 
-static int64_t unprinted(struct fix *f)
+static int64_t unprinted(struct queue_fix *f)
 {
 	int64_t n = -1;
 
@@ -88,7 +61,7 @@ static int64_t unprinted(struct fix *f)
 
 static void test_counted(void **state)
 {
-	struct fix *f = *state;
+	struct queue_fix *f = *state;
 	char a[40], qa[16], b[40], qb[16], lower[16], list[4][40];
 	struct queue_receipt r;
 	size_t n = 9;
@@ -125,7 +98,7 @@ static void test_counted(void **state)
 
 static void test_bad_input(void **state)
 {
-	struct fix *f = *state;
+	struct queue_fix *f = *state;
 	struct queue_receipt r = { 7, 7 };
 
 	fix_open(f);
@@ -144,7 +117,7 @@ static void test_bad_input(void **state)
 /* A store of schema 2, as the build before this one wrote it: its cases' receipts are "not known". */
 static void test_migration(void **state)
 {
-	struct fix *f = *state;
+	struct queue_fix *f = *state;
 	char old[40], qo[16], fresh[40], qf[16];
 	struct queue_receipt r;
 	int64_t v = 0;
@@ -173,9 +146,9 @@ static void test_migration(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_counted, fix_setup, fix_teardown),
-		cmocka_unit_test_setup_teardown(test_bad_input, fix_setup, fix_teardown),
-		cmocka_unit_test_setup_teardown(test_migration, fix_setup, fix_teardown),
+		cmocka_unit_test_setup_teardown(test_counted, fix_setup, queue_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_input, fix_setup, queue_fix_teardown),
+		cmocka_unit_test_setup_teardown(test_migration, fix_setup, queue_fix_teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
