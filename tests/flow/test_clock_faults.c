@@ -39,20 +39,6 @@ static void conf_with_url(struct fixture *f, const char *url)
 	write_conf(f, conf);
 }
 
-static void journey(struct fixture *f)
-{
-	const struct catalog_item *it = item_where(f, has_scan);
-
-	assert_non_null(it);
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	finish_with_rating(f, 0);
-	line(f, "expect THANKS");
-	line(f, "tap footer.next");
-	line(f, "expect HOME");
-}
-
 static void expect_clean(struct fixture *f, const char *url, int receipted)
 {
 	struct deliver_report r;
@@ -81,14 +67,14 @@ static void test_rtc_reset_during_backoff(void **state)
 	snprintf(url, sizeof(url), "http://127.0.0.1:%u", fault_proxy_port(proxy));
 	conf_with_url(f, url);
 	begin(f);
-	journey(f);
+	apply_and_rate(f, 0);
 	line(f, "wait 1500");
 	line(f, "rtc " RTC_2000_MS);
 	line(f, "wait 1500");
 	line(f, "rtc-jump " FIVE_HOURS_MS);
 	line(f, "sync 30");
 	/* Stored with the clock at 2000 plus a few hours: kept and delivered all the same. */
-	journey(f);
+	apply_and_rate(f, 0);
 	line(f, "rtc-jump -" FIVE_HOURS_MS);
 	line(f, "sync 30");
 	assert_int_equal(run(f), 0);
@@ -167,8 +153,8 @@ static void test_real_binary_under_faketime(void **state)
 	plat_proc_stop(&p);
 	conf_with_url(f, p.url);
 	begin(f);
-	journey(f);
-	journey(f);
+	apply_and_rate(f, 0);
+	apply_and_rate(f, 0);
 	assert_int_equal(run(f), 0);
 
 	snprintf(spec, sizeof(spec), "%s/faketime", f->dir);

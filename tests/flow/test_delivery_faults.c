@@ -34,21 +34,6 @@ static void conf_with_url(struct fixture *f, const char *url, const char *extra)
 	write_conf(f, conf);
 }
 
-/* One whole application with scans and a rating at level. */
-static void journey(struct fixture *f, int level)
-{
-	const struct catalog_item *it = item_where(f, has_scan);
-
-	assert_non_null(it);
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	finish_with_rating(f, level);
-	line(f, "expect THANKS");
-	line(f, "tap footer.next");
-	line(f, "expect HOME");
-}
-
 static void check(struct fixture *f, struct plat_proc *p, struct deliver_report *r)
 {
 	enum kerr e = deliver_check(f->data, NULL, p->url, NULL, r);
@@ -150,7 +135,7 @@ static void test_checker_sees_each_finding(void **state)
 	plat_proc_start(&p, 0, false);
 	conf_with_url(f, p.url, NULL);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	expect_clean(f, &p, 2);
@@ -237,7 +222,7 @@ static void through(struct fixture *f, const struct fault_proxy_fault *faults, i
 	for (int i = 0; i < n; i++)
 		fault_proxy_push(r.proxy, &faults[i], 1);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	fault_proxy_get_stats(r.proxy, &st);
@@ -287,7 +272,7 @@ static void test_committed_reply_lost(void **state)
 	for (int i = 0; i < 4; i++)
 		fault_proxy_push(rig.proxy, &faults[i], 1);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	expect_clean(f, &rig.plat, 2);
@@ -303,7 +288,7 @@ static void test_slow_and_narrow_link(void **state)
 	rig_start(&r, f, NULL);
 	fault_proxy_shape(r.proxy, 5, 512 * 1024);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	expect_clean(f, &r.plat, 2);
@@ -321,7 +306,7 @@ static void test_stalled_link_retried(void **state)
 	rig_start(&r, f, "platform.stall_s = 1\n");
 	fault_proxy_push(r.proxy, &stall, 2);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 30");
 	assert_int_equal(run(f), 0);
 	assert_int_equal(fault_proxy_planned(r.proxy), 0);
@@ -340,7 +325,7 @@ static int64_t bytes_for(struct fixture *f, const struct fault_proxy_fault *faul
 	if (fault)
 		fault_proxy_push(r.proxy, fault, 1);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	expect_clean(f, &r.plat, 2);
@@ -383,7 +368,7 @@ static void test_random_faults(void **state)
 	fault_proxy_random(r.proxy, 80, 60000, 0);
 	do {
 		begin(f);
-		journey(f, journeys % 3);
+		apply_and_rate(f, journeys % 3);
 		line(f, "sync 120");
 		assert_int_equal(run(f), 0);
 		journeys++;
@@ -452,7 +437,7 @@ static void test_tls_pinned_key(void **state)
 		 "platform.pin = sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=;%s\n", pin);
 	conf_tls(f, &p, NULL, extra);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	p.tls = false; /* the checker's own calls: verified against the CA, no client certificate */
@@ -480,7 +465,7 @@ static void test_tls_wrong_pin_refused(void **state)
 	conf_tls(f, &p, NULL,
 		 "platform.pin = sha256//AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n");
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 2");
 	assert_int_equal(run(f), 3);
 	assert_true(log_has(f, "public key does not match platform.pin"));
@@ -496,7 +481,7 @@ static void test_tls_wrong_ca_refused(void **state)
 	plat_proc_start(&p, 0, true);
 	conf_tls(f, &p, "/etc/ssl/certs/ca-certificates.crt", NULL);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 2");
 	assert_int_equal(run(f), 3);
 	assert_true(log_has(f, "certificate is not trusted (check platform.ca"));

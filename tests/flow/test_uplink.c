@@ -41,21 +41,6 @@ static void conf_for(struct fixture *f, struct plat_proc *p, const char *extra)
 	write_conf(f, conf);
 }
 
-/* One whole application with scans and a rating at level. */
-static void journey(struct fixture *f, int level)
-{
-	const struct catalog_item *it = item_where(f, has_scan);
-
-	assert_non_null(it);
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	finish_with_rating(f, level);
-	line(f, "expect THANKS");
-	line(f, "tap footer.next");
-	line(f, "expect HOME");
-}
-
 struct local {
 	int cases, evals, pending, acked;
 	int pages;
@@ -152,7 +137,7 @@ static void test_delivered_as_submitted(void **state)
 	plat_proc_start(&p, 0, false);
 	conf_for(f, &p, NULL);
 	begin(f);
-	journey(f, 1);
+	apply_and_rate(f, 1);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	expect_exactly_once(f, &p);
@@ -181,8 +166,8 @@ static void test_queued_while_down_then_delivered(void **state)
 	plat_proc_stop(&p);
 	conf_for(f, &p, NULL);
 	begin(f);
-	journey(f, 0);
-	journey(f, 0);
+	apply_and_rate(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "wait 60000");
 	assert_int_equal(run(f), 0);
 	local_state(f, &l);
@@ -206,7 +191,7 @@ static void under_fault(struct fixture *f, const char *faults)
 	plat_proc_admin(&p, "/admin/faults", faults);
 	conf_for(f, &p, NULL);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 90");
 	assert_int_equal(run(f), 0);
 	expect_exactly_once(f, &p);
@@ -270,7 +255,7 @@ static void test_killed_mid_upload(void **state)
 	plat_proc_admin(&p, "/admin/faults", "{\"slow_ms\": 150}");
 	conf_for(f, &p, NULL);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 120");
 	fclose(f->s);
 	f->s = NULL;
@@ -319,7 +304,7 @@ static void test_progress_query(void **state)
 	plat_proc_start(&p, 0, false);
 	conf_for(f, &p, NULL);
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	s = plat_proc_state(&p);
@@ -386,7 +371,7 @@ static void test_tls_with_client_certificate(void **state)
 	plat_proc_start(&p, 0, true);
 	conf_for(f, &p, NULL);
 	begin(f);
-	journey(f, 2);
+	apply_and_rate(f, 2);
 	line(f, "sync 60");
 	assert_int_equal(run(f), 0);
 	expect_exactly_once(f, &p);
@@ -405,7 +390,7 @@ static void test_tls_wrong_ca_delivers_nothing(void **state)
 	p.tls = false;
 	conf_for(f, &p, "platform.ca = /etc/ssl/certs/ca-certificates.crt\n");
 	begin(f);
-	journey(f, 0);
+	apply_and_rate(f, 0);
 	line(f, "sync 2");
 	assert_int_equal(run(f), 3);
 	assert_true(log_has(f, "certificate") || log_has(f, "SSL"));

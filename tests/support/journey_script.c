@@ -211,3 +211,17 @@ void finish_with_rating(struct fixture *f, int level)
 	line(f, "expect EVAL");
 	line(f, "tap level.%d", level);
 }
+
+void apply_and_rate(struct fixture *f, int level)
+{
+	const struct catalog_item *it = item_where(f, has_scan);
+
+	assert_non_null(it);
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	finish_with_rating(f, level);
+	line(f, "expect THANKS");
+	line(f, "tap footer.next");
+	line(f, "expect HOME");
+}

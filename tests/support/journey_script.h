@@ -43,5 +43,7 @@ bool all(const struct catalog_material *m);
 bool has_scan(const struct catalog_item *it);
 /* Receipt, then the rating screen, then the level. */
 void finish_with_rating(struct fixture *f, int level);
+/* A whole application of a promised item with every material scanned, rated at level, back home. */
+void apply_and_rate(struct fixture *f, int level);
 
 #endif
