@@ -126,6 +126,8 @@ $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abs
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
 
 $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
+# Power cuts at every SQLite I/O operation of a case commit.
+$(O)/tests/unit/test_queue_crash: $(O)/tests/support/crashvfs.o
 
 # The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.
 $(O)/tests/unit/test_scanner_sane: ALL_CFLAGS += -DSANE_LIBDIR='"$(shell pkg-config --variable=libdir sane-backends)/sane"'
