@@ -122,6 +122,16 @@ $(O)/tests/unit/test_platform: $(PLATFORM) $(O)/tests/support/plat_proc.o
 # Support code of the tests that run the kiosk or the platform.
 $(O)/tests/flow/test_journey $(O)/tests/flow/test_card_photo $(O)/tests/flow/test_at_rest: $(O)/tests/support/journey_script.o
 $(O)/tests/flow/test_uplink $(O)/tests/flow/test_certs: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)
+# The delivery checker (tests/support/deliver_check.c) and its command for shell scripts.
+DELIVER_CHECK := $(O)/tests/tools/deliver-check
+DELIVER_CHECK_OBJ := $(O)/tests/support/deliver_check.o
+$(DELIVER_CHECK): tests/tools/deliver_check_main.c $(DELIVER_CHECK_OBJ) $(O)/libkiosk.a
+	@mkdir -p $(@D)
+	@[ "$(V)" = 1 ] || echo "  LINK    $@"
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
+$(O)/tests/flow/test_delivery_faults: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o \
+	$(DELIVER_CHECK_OBJ) $(PLATFORM) $(DELIVER_CHECK)
+$(O)/tests/flow/test_delivery_faults: ALL_CFLAGS += -DDELIVER_CHECK_BIN='"$(abspath $(DELIVER_CHECK))"'
 $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
 
@@ -180,7 +190,7 @@ else
 	@sh mk/run.sh $(KIOSK) $(O)/run-data $(RUN_ARGS)
 endif
 
-build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN)
+build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN) $(DELIVER_CHECK)
 
 # Every test, headless. Ends with "N passed, N failed".
 check: deps-check

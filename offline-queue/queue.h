@@ -209,6 +209,20 @@ void queue_case_rec_free(struct queue_case_rec *r);
 /* Number of stored cases. */
 enum kerr queue_case_count(struct queue *q, int64_t *ret);
 
+/* A stored case as a delivery check sees it: no personal data, so no key is needed to list them. */
+struct queue_case_row {
+	int64_t id;
+	char case_no[40];
+	char key[40];	       /* its outbox idempotency key */
+	char state[12];	       /* of its outbox entry: pending, sending, acked, rejected */
+	char platform_no[64];  /* "" until the platform gave one */
+	char last_error[256];  /* of its outbox entry, "" when none */
+};
+/* Calls each() for every stored case, oldest first, until it returns false. Errors: KERR_IO,
+ * KERR_BUSY, KERR_CORRUPT. */
+enum kerr queue_case_each(struct queue *q, bool (*each)(void *ctx, const struct queue_case_row *r),
+			  void *ctx);
+
 /* Stores an evaluation and its outbox entry in one transaction; *ret_id is its row id. The reserve
  * of queue_open() does not apply: an evaluation is a few hundred bytes and the resident's right to
  * rate must not depend on scans filling the disk. Errors: KERR_INVAL (level outside 0..4, level 3

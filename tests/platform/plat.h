@@ -75,6 +75,7 @@ struct plat_req {
 	const char *terminal; /* X-Terminal-Id, checked: 1 to 20 letters and digits */
 	const char *body;
 	size_t len;
+	const char *key; /* Idempotency-Key of a write, "" otherwise */
 	struct MHD_Connection *conn;
 };
 
@@ -146,6 +147,15 @@ void plat_admin_faults(struct plat *p, const char *body, size_t len, struct plat
 void plat_admin_status(struct plat *p, const char *platform_no, const char *body, size_t len,
 		       struct plat_reply *reply);
 void plat_admin_catalog(struct plat *p, const char *body, size_t len, struct plat_reply *reply);
+
+/* plat_ledger.c: every creation of a case or evaluation, every idempotent replay of one and every refused second
+ * creation of a case (another key for a case number held), so a checker tells a replay (fine) from a duplicate
+ * (a terminal fault). kind is "case" or "eval"; ref the case number or evaluation id (NULL for a replay, found by
+ * its key); outcome "created", "replayed" or "duplicate". Lock held; inside the caller's transaction if any. */
+enum kerr plat_ledger_note(struct plat *p, const char *terminal, const char *kind, const char *ref, const char *key,
+			   const char *outcome);
+/* GET /admin/ledger: cases with their creation counts and pages, evaluations with theirs. */
+void plat_admin_ledger(struct plat *p, struct plat_reply *reply);
 
 /* plat_certs.c: 证照打印 (section 8a). issue renders and stores one certificate (lock held); load issues a file's
  * list at start unless the database already holds certificates. */

@@ -153,6 +153,9 @@ void plat_cases_submit(struct plat *p, const struct plat_req *req, struct plat_r
 	if (!case_known(p, req->terminal, case_no, &known))
 		goto fail;
 	if (known) {
+		/* Counted before refusing: a second creation under another key is what the checker calls a duplicate. */
+		if (plat_ledger_note(p, req->terminal, "case", case_no, req->key, "duplicate") != KERR_OK)
+			goto fail;
 		plat_reply_error(reply, 422, "case_exists", "case_no", "case %s is already held under another key",
 				 case_no);
 		goto out;
@@ -160,7 +163,8 @@ void plat_cases_submit(struct plat *p, const struct plat_req *req, struct plat_r
 	pages = pages_announced(root);
 	status = pages > 0 ? "awaiting_materials" : "received";
 	if (!next_platform_no(p, plat_json_str(root, "region_code"), platform_no, sizeof(platform_no)) ||
-	    !insert_case(p, req, root, platform_no, status, &id) || !insert_materials(p, id, root))
+	    !insert_case(p, req, root, platform_no, status, &id) || !insert_materials(p, id, root) ||
+	    plat_ledger_note(p, req->terminal, "case", case_no, req->key, "created") != KERR_OK)
 		goto fail;
 	plat_reply_json(reply, 201,
 			json_pack("{s:s, s:s, s:s, s:i}", "platform_no", platform_no, "case_no", case_no, "status",

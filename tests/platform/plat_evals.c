@@ -43,7 +43,8 @@ void plat_evals_submit(struct plat *p, const struct plat_req *req, struct plat_r
 	sqlite3_bind_text(st, 5, plat_json_str(root, "level"), -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 6, plat_now_ms());
 	sqlite3_bind_text(st, 7, req->body, (int)req->len, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	if (sqlite3_step(st) != SQLITE_DONE ||
+	    plat_ledger_note(p, req->terminal, "eval", eval_id, req->key, "created") != KERR_OK)
 		goto fail;
 	plat_reply_json(reply, 201, json_pack("{s:s}", "eval_id", eval_id));
 	plat_log_info(p, "evaluation %s for %s: %s", eval_id, platform_no ? platform_no : case_no ? case_no : "no case",

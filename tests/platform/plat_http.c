@@ -29,6 +29,7 @@ enum route {
 	ROUTE_ADMIN_STATUS,
 	ROUTE_ADMIN_CATALOG,
 	ROUTE_ADMIN_CERTS,
+	ROUTE_ADMIN_LEDGER,
 };
 
 /* One request, from its headers to its reply (MHD's per-request pointer). */
@@ -129,6 +130,8 @@ static enum route route_of(const char *url, struct request *r, const char **ret_
 	r->api = false;
 	if (strcmp(url, "/admin/state") == 0)
 		return *ret_methods = "GET", ROUTE_ADMIN_STATE;
+	if (strcmp(url, "/admin/ledger") == 0)
+		return *ret_methods = "GET", ROUTE_ADMIN_LEDGER;
 	if (strcmp(url, "/admin/faults") == 0)
 		return *ret_methods = "POST", ROUTE_ADMIN_FAULTS;
 	if (strcmp(url, "/admin/catalog") == 0)
@@ -355,6 +358,7 @@ static void fill_req(struct plat_req *q, struct MHD_Connection *c, const char *m
 	q->terminal = r->terminal;
 	q->body = r->body ? r->body : "";
 	q->len = r->len;
+	q->key = r->key;
 	q->conn = c;
 }
 
@@ -414,6 +418,9 @@ static void handle(struct plat *p, const struct plat_req *q, const struct reques
 	case ROUTE_ADMIN_STATE:
 		plat_admin_state(p, reply);
 		break;
+	case ROUTE_ADMIN_LEDGER:
+		plat_admin_ledger(p, reply);
+		break;
 	case ROUTE_ADMIN_FAULTS:
 		plat_admin_faults(p, q->body, q->len, reply);
 		break;
@@ -454,6 +461,9 @@ static bool write_request(struct plat *p, const struct plat_req *q, const struct
 		return true;
 	}
 	state = plat_idem_begin(p, r->terminal, r->key, fp, reply);
+	/* A replay is counted, so the ledger shows the retries that created nothing. */
+	if (state == PLAT_IDEM_REPLAY && (r->route == ROUTE_CASES || r->route == ROUTE_EVALS))
+		plat_ledger_note(p, r->terminal, r->route == ROUTE_CASES ? "case" : "eval", NULL, r->key, "replayed");
 	pthread_mutex_unlock(&p->lock);
 	/* The key stays in flight while the answer is held back, so a twin meanwhile sees 409 in_progress. */
 	sleep_ms(slow);
