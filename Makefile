@@ -138,6 +138,13 @@ $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abs
 $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
 # Power cuts at every SQLite I/O operation of a case commit.
 $(O)/tests/unit/test_queue_crash: $(O)/tests/support/crashvfs.o
+# Storage faults under the kiosk: an LD_PRELOAD layer failing one write, fsync, rename or open.
+FAILIO := $(O)/tests/support/libfailio.so
+$(FAILIO): tests/support/failio.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 $(WARN) -shared -fPIC $(CFLAGS) -o $@ $< -ldl
+$(O)/tests/flow/test_storage_faults: $(FAILIO) $(O)/tests/support/journey_script.o
+$(O)/tests/flow/test_storage_faults: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
 
 # The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.
 $(O)/tests/unit/test_scanner_sane: ALL_CFLAGS += -DSANE_LIBDIR='"$(shell pkg-config --variable=libdir sane-backends)/sane"'
