@@ -144,6 +144,8 @@ $(FAILIO): tests/support/failio.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) -std=gnu11 $(WARN) -shared -fPIC $(CFLAGS) -o $@ $< -ldl
 $(O)/tests/flow/test_storage_faults: $(FAILIO) $(O)/tests/support/journey_script.o
+# A full disk on a small tmpfs data folder (skipped where it cannot be mounted).
+$(O)/tests/flow/test_full_disk: $(O)/tests/support/journey_script.o
 $(O)/tests/flow/test_storage_faults: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
 
 # The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.

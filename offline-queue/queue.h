@@ -184,6 +184,17 @@ void queue_set_seed(struct queue *q, uint64_t seed);
  * when the free space cannot be read. */
 enum kerr queue_space_check(struct queue *q, uint64_t need_bytes);
 
+/* What even a case without scans needs beside the reserve: its rows, indexes and WAL frames. */
+#define QUEUE_CASE_MIN_BYTES (256u * 1024u)
+/* The store folder's free space and the reserve kept. accepting is false when not even a case
+ * without scans fits beside the reserve (QUEUE_CASE_MIN_BYTES): new cases are refused then, and
+ * the kiosk says so before a resident starts. Errors: KERR_IO (the free space cannot be read). */
+struct queue_space {
+	uint64_t free_bytes, reserve_bytes;
+	bool accepting;
+};
+enum kerr queue_space_get(struct queue *q, struct queue_space *ret);
+
 /* Stores a case: its pages as files (each fsynced, renamed, the folder fsynced), then one transaction holding the
  * case row, its materials, its pages with SHA-256, and an outbox entry with a fresh idempotency key. Mints the
  * case number <prefix><YYYYMMDD><NNNN> (sequence per day, never repeated across restarts) and an 8-character

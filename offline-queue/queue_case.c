@@ -10,7 +10,7 @@
 /* Free space asked for beyond the scans themselves: each file may round up to a block, and the
  * rows, their indexes and the WAL frames of the commit take a little. */
 #define PAGE_SLACK 4096
-#define ROW_SLACK (256u * 1024u)
+#define ROW_SLACK QUEUE_CASE_MIN_BYTES
 /* Longer free-text fields that struct queue_case_rec does not carry back. */
 #define LONG_TEXT_MAX 511
 #define REGION_MAX 31

@@ -455,14 +455,36 @@ out:
 	return err;
 }
 
-enum kerr queue_space_check(struct queue *q, uint64_t need_bytes)
+static enum kerr free_space(struct queue *q, uint64_t *ret)
 {
 	struct statvfs sv;
-	uint64_t avail;
 
 	if (fstatvfs(q->dir_fd, &sv) != 0)
 		return os_fail(q, errno, "cannot read free space of %s", q->dir);
-	avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	*ret = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	return KERR_OK;
+}
+
+enum kerr queue_space_get(struct queue *q, struct queue_space *ret)
+{
+	uint64_t avail = 0;
+	enum kerr err = free_space(q, &avail);
+
+	if (err)
+		return err;
+	ret->free_bytes = avail;
+	ret->reserve_bytes = q->reserve;
+	ret->accepting = avail >= QUEUE_CASE_MIN_BYTES && avail - QUEUE_CASE_MIN_BYTES >= q->reserve;
+	return KERR_OK;
+}
+
+enum kerr queue_space_check(struct queue *q, uint64_t need_bytes)
+{
+	uint64_t avail = 0;
+	enum kerr err = free_space(q, &avail);
+
+	if (err)
+		return err;
 	if (need_bytes > avail || avail - need_bytes < q->reserve)
 		return queue_fail(q, KERR_FULL,
 				  "%s: %llu bytes needed, %llu free, %llu kept in reserve", q->dir,

@@ -252,6 +252,10 @@ enum kerr uplink_body_beat(const struct uplink_beat *hb, char **ret)
 	put(&b, root, "queue", q);
 	if (hb->health && hb->health->free_mb >= 0)
 		put(&b, store, "free_mb", json_integer(hb->health->free_mb));
+	if (hb->health && hb->health->reserve_mb >= 0)
+		put(&b, store, "reserve_mb", json_integer(hb->health->reserve_mb));
+	if (hb->health && hb->health->accepting >= 0)
+		put(&b, store, "accepting", json_boolean(hb->health->accepting));
 	put(&b, root, "store", store);
 	if (hb->n_bad > 0) {
 		json_t *arr = json_array();
