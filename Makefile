@@ -146,6 +146,10 @@ $(FAILIO): tests/support/failio.c
 $(O)/tests/flow/test_storage_faults: $(FAILIO) $(O)/tests/support/journey_script.o
 # A full disk on a small tmpfs data folder (skipped where it cannot be mounted).
 $(O)/tests/flow/test_full_disk: $(O)/tests/support/journey_script.o
+# The crash loop: the kiosk killed at seeded I/O calls, restarted, and checked for delivery.
+$(O)/tests/flow/test_crash_loop: $(FAILIO) $(O)/tests/support/journey_script.o \
+	$(O)/tests/support/plat_proc.o $(DELIVER_CHECK_OBJ) $(O)/tests/support/store_check.o $(PLATFORM)
+$(O)/tests/flow/test_crash_loop: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
 $(O)/tests/flow/test_storage_faults: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
 
 # The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.

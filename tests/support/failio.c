@@ -11,6 +11,13 @@
  *   FAILIO_ERRNO  EIO (default), ENOSPC or EDQUOT
  *   FAILIO_LOG    a file each injected failure appends one line to
  *
+ * and, for crash tests, whatever FAILIO_OP says:
+ *
+ *   FAILIO_KILL_AT  the process kills itself with SIGKILL at this call of any kind above, on any
+ *                   file but the standard streams (1 = the first), before the call runs
+ *   FAILIO_OPS_OUT  a file the number of such calls is written to at a normal exit, so a test can
+ *                   choose kill points across a whole run
+ *
  * Chosen over libfiu's fiu-run: its POSIX failure points select by function alone, at random or
  * always, while these tests need "the Nth fsync of a scan file" to land on one chosen step of a
  * scripted journey, and nothing new to install. Preloading into a sanitizer build needs
@@ -25,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
+#include <signal.h>
 #include <unistd.h>
 
 enum op { OP_NONE, OP_WRITE, OP_FSYNC, OP_RENAME, OP_OPEN };
@@ -38,6 +46,9 @@ static struct {
 	int err;
 	char log[512];
 	long seen; /* matching calls so far */
+	long kill_at;
+	char ops_out[512];
+	long ops; /* calls of any kind so far */
 } cfg;
 
 static void load(void)
@@ -62,6 +73,10 @@ static void load(void)
 	cfg.err = !v || !strcmp(v, "EIO") ? EIO : !strcmp(v, "ENOSPC") ? ENOSPC : EDQUOT;
 	v = getenv("FAILIO_LOG");
 	snprintf(cfg.log, sizeof(cfg.log), "%s", v ? v : "");
+	v = getenv("FAILIO_KILL_AT");
+	cfg.kill_at = v ? strtol(v, NULL, 10) : 0;
+	v = getenv("FAILIO_OPS_OUT");
+	snprintf(cfg.ops_out, sizeof(cfg.ops_out), "%s", v ? v : "");
 	__atomic_store_n(&cfg.ready, true, __ATOMIC_RELEASE);
 }
 
@@ -90,12 +105,40 @@ static void note(const char *fn, const char *path)
 	close(fd);
 }
 
+/* A kill point: the power cord, as far as this process can tell. */
+static void count_op(void)
+{
+	long n = __atomic_add_fetch(&cfg.ops, 1, __ATOMIC_RELAXED);
+
+	if (cfg.kill_at > 0 && n == cfg.kill_at)
+		raise(SIGKILL);
+}
+
+__attribute__((destructor)) static void report_ops(void)
+{
+	char line[32];
+	int fd, n;
+
+	if (!cfg.ready || !cfg.ops_out[0])
+		return;
+	fd = ((int (*)(const char *, int, ...))next("open"))(
+		cfg.ops_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	n = snprintf(line, sizeof(line), "%ld\n", __atomic_load_n(&cfg.ops, __ATOMIC_RELAXED));
+	if (n > 0 &&
+	    ((ssize_t(*)(int, const void *, size_t))next("write"))(fd, line, (size_t)n) < 0)
+		n = 0;
+	close(fd);
+}
+
 /* Whether this call fails; sets errno when it does. */
 static bool fails(enum op op, const char *fn, const char *path)
 {
 	long k;
 
 	load();
+	count_op();
 	if (cfg.op != op || cfg.nth <= 0 || !path || !strstr(path, cfg.path))
 		return false;
 	k = __atomic_add_fetch(&cfg.seen, 1, __ATOMIC_RELAXED);
@@ -112,8 +155,10 @@ static bool fd_fails(enum op op, const char *fn, int fd)
 	ssize_t n;
 
 	load();
-	if (cfg.op != op || cfg.nth <= 0)
+	if (cfg.op != op || cfg.nth <= 0) {
+		count_op();
 		return false;
+	}
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
 	n = readlink(link, path, sizeof(path) - 1);
 	if (n < 0)
