@@ -61,7 +61,7 @@ else
 Q := @
 endif
 
-.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
+.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests soak
 .DEFAULT_GOAL := all
 
 all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
@@ -150,6 +150,10 @@ $(O)/tests/flow/test_full_disk: $(O)/tests/support/journey_script.o
 $(O)/tests/flow/test_crash_loop: $(FAILIO) $(O)/tests/support/journey_script.o \
 	$(O)/tests/support/plat_proc.o $(DELIVER_CHECK_OBJ) $(O)/tests/support/store_check.o $(PLATFORM)
 $(O)/tests/flow/test_crash_loop: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
+# make soak's journeys (mk/soak.sh); never part of make check.
+SOAK := $(O)/tests/soak/soak_journeys
+$(SOAK): $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(DELIVER_CHECK_OBJ) \
+	$(O)/tests/support/store_check.o $(KIOSK) $(PLATFORM)
 $(O)/tests/flow/test_storage_faults: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
 
 # The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.
@@ -211,6 +215,11 @@ check: deps-check
 	@sh mk/layering.sh
 	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn $(SAN_ENV) \
 		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN))
+
+# Long runs under ASan/LSan in their own build folder (mk/soak.sh): 10,000 journeys in one kiosk
+# (leaks, RSS trend, delivery), 1,000 kill points of the crash loop. SOAK_JOURNEYS=, CRASH_POINTS=.
+soak: deps-check
+	@sh mk/soak.sh build-soak
 
 bench: deps-check
 	@$(MAKE) --no-print-directory $(KIOSK) $(BARE) $(BENCH_BIN)
