@@ -130,7 +130,9 @@ $(DELIVER_CHECK): tests/tools/deliver_check_main.c $(DELIVER_CHECK_OBJ) $(O)/lib
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $^ $(ALL_LDFLAGS) $(LIBS)
 $(O)/tests/flow/test_delivery_faults: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o \
-	$(DELIVER_CHECK_OBJ) $(PLATFORM) $(DELIVER_CHECK)
+	$(DELIVER_CHECK_OBJ) $(O)/tests/support/fault_proxy.o $(PLATFORM) $(DELIVER_CHECK)
+$(O)/tests/flow/test_clock_faults: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o \
+	$(DELIVER_CHECK_OBJ) $(O)/tests/support/fault_proxy.o $(PLATFORM)
 $(O)/tests/flow/test_delivery_faults: ALL_CFLAGS += -DDELIVER_CHECK_BIN='"$(abspath $(DELIVER_CHECK))"'
 $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
 	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'

@@ -37,8 +37,16 @@ int64_t clock_now_ms(const struct clock *c)
 int64_t clock_wall_ms(const struct clock *c)
 {
 	if (c->is_virtual)
-		return c->virt_wall_ms + __atomic_load_n(&c->virt_mono_ms, __ATOMIC_ACQUIRE);
+		return __atomic_load_n(&c->virt_wall_ms, __ATOMIC_ACQUIRE) +
+		       __atomic_load_n(&c->virt_mono_ms, __ATOMIC_ACQUIRE);
 	return read_clock(CLOCK_REALTIME);
+}
+
+void clock_set_wall(struct clock *c, int64_t wall_ms)
+{
+	if (c->is_virtual)
+		__atomic_store_n(&c->virt_wall_ms, wall_ms - __atomic_load_n(&c->virt_mono_ms, __ATOMIC_ACQUIRE),
+				 __ATOMIC_RELEASE);
 }
 
 void clock_advance(struct clock *c, int64_t ms)

@@ -19,6 +19,9 @@ void clock_init_virtual(struct clock *c, int64_t wall_ms);
 int64_t clock_now_ms(const struct clock *c);
 /* Wall-clock milliseconds since the epoch: for timestamps a person reads. */
 int64_t clock_wall_ms(const struct clock *c);
+/* Sets a virtual clock's wall time to wall_ms without moving its monotonic time: what an RTC reset
+ * or a time server's step does to a terminal. No effect on a real one (tests use libfaketime). */
+void clock_set_wall(struct clock *c, int64_t wall_ms);
 /* Advance a virtual clock; no effect on a real one. */
 void clock_advance(struct clock *c, int64_t ms);
 /* Broken-down local time of a wall-clock value (Asia/Shanghai is the deployment zone: UTC+8, no DST). */

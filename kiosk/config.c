@@ -2,6 +2,7 @@
 #include "kiosk/config.h"
 
 #include "offline-queue/queue_crypt.h"
+#include "offline-queue/uplink_http.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -38,6 +39,8 @@ void config_defaults(struct config *c)
 	c->platform.backoff_cap_s = 300;
 	c->platform.heartbeat_s = 60;
 	c->platform.catalog_s = 3600;
+	c->platform.connect_timeout_s = 10;
+	c->platform.stall_s = 30;
 	snprintf(c->eval_scheme, sizeof(c->eval_scheme), "gbt39046");
 	snprintf(c->eval_level_codes, sizeof(c->eval_level_codes), "1,2,3,4,5");
 	for (int i = 0; i < DEV__COUNT; i++) {
@@ -124,6 +127,9 @@ static const struct key keys[] = {
 	INT("platform.backoff_cap_s", platform.backoff_cap_s, 1, 86400),
 	INT("platform.heartbeat_s", platform.heartbeat_s, 10, 3600),
 	INT("platform.catalog_s", platform.catalog_s, 60, 604800),
+	STR("platform.pin", platform.pin),
+	INT("platform.connect_timeout_s", platform.connect_timeout_s, 1, 300),
+	INT("platform.stall_s", platform.stall_s, 1, 600),
 	STR("eval.scheme", eval_scheme),
 	STR("eval.level_codes", eval_level_codes),
 	STR("eval.mapping", eval_mapping),
@@ -135,6 +141,9 @@ enum kerr config_set(struct config *c, const char *key, const char *value)
 
 	/* The store names its ciphers; any other is a typo that must stop the kiosk. */
 	if (!strcmp(key, "store.cipher") && queue_cipher_parse(value, &cipher) != KERR_OK)
+		return KERR_INVAL;
+	/* A mistyped pin would refuse the real platform for good: refused here, by its line. */
+	if (!strcmp(key, "platform.pin") && !uplink_http_pin_ok(value))
 		return KERR_INVAL;
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const struct key *k = &keys[i];

@@ -40,6 +40,9 @@ struct config {
 		int backoff_cap_s;
 		int heartbeat_s;
 		int catalog_s;
+		char pin[512];      /* "sha256//BASE64[;...]": the platform's public key must match */
+		int connect_timeout_s;
+		int stall_s;        /* below 1 KiB/s this long: the link stalled */
 	} platform;
 	char eval_scheme[32];       /* the province's name for its level codes */
 	char eval_level_codes[64];  /* five codes, very satisfied first, comma separated */

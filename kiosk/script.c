@@ -210,6 +210,14 @@ enum kerr script_line(struct kiosk *k, const char *line, char *err, size_t errle
 			return KERR_INVAL;
 		}
 		advance(k, atoll(a));
+	} else if (!strcmp(cmd, "rtc") || !strcmp(cmd, "rtc-jump")) {
+		/* The wall clock set or stepped, the monotonic one untouched: deadlines must not notice. */
+		if (!k->clock.is_virtual || n < 2) {
+			snprintf(err, errlen, "%s needs milliseconds and the virtual clock of a script run", cmd);
+			return KERR_INVAL;
+		}
+		clock_set_wall(&k->clock, atoll(a) + (cmd[3] ? clock_wall_ms(&k->clock) : 0));
+		log_info("script: wall clock now %lld ms", (long long)clock_wall_ms(&k->clock));
 	} else if (!strcmp(cmd, "sync")) {
 		enum kerr e = sync_until_empty(k, n >= 2 ? atoi(a) : 30, err, errlen);
 

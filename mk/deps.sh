@@ -8,6 +8,8 @@ libpng-dev libjpeg62-turbo-dev libssl-dev libqrencode-dev libcurl4-openssl-dev l
 libusb-1.0-0-dev libcairo2-dev libcups2-dev cups-ipp-utils dbus avahi-daemon
 libsane-dev libsane1"
 check="libcmocka-dev clang sqlite3 umockdev libumockdev-dev"
+# libfaketime: the RTC reset and jumped under the real kiosk binary (tests/flow/test_clock_faults.c).
+check="$check faketime"
 
 case "${1:-build}" in
 build) want="$build" ;;

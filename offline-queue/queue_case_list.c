@@ -13,11 +13,12 @@ enum kerr queue_case_each(struct queue *q, bool (*each)(void *ctx, const struct 
 	enum kerr err;
 	int rc = SQLITE_DONE;
 
-	err = queue_db_prepare(q,
-			       "SELECT c.id, c.case_no, o.idempotency_key, o.state, c.platform_no, "
-			       "o.last_error FROM cases c "
-			       "LEFT JOIN outbox o ON o.kind = 'case' AND o.ref_id = c.id ORDER BY c.id",
-			       &st);
+	err = queue_db_prepare(
+		q,
+		"SELECT c.id, c.case_no, o.idempotency_key, o.state, c.platform_no, "
+		"o.last_error FROM cases c "
+		"LEFT JOIN outbox o ON o.kind = 'case' AND o.ref_id = c.id ORDER BY c.id",
+		&st);
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		memset(&row, 0, sizeof(row));
 		row.id = sqlite3_column_int64(st, 0);
@@ -30,7 +31,8 @@ enum kerr queue_case_each(struct queue *q, bool (*each)(void *ctx, const struct 
 			err = queue_db_text(q, st, 4, row.platform_no, sizeof(row.platform_no));
 		if (err)
 			break;
-		/* An error message longer than the field is cut, not refused: it is for a person. */
+		/* An error message longer than the field is cut, not refused: it is for a person.
+		 */
 		if (sqlite3_column_text(st, 5))
 			snprintf(row.last_error, sizeof(row.last_error), "%s",
 				 (const char *)sqlite3_column_text(st, 5));

@@ -301,6 +301,7 @@ static void free_all(struct uplink *u)
 	free(u->ca_file);
 	free(u->cert_file);
 	free(u->key_file);
+	free(u->pin);
 	free(u->data_dir);
 	free(u->terminal_id);
 	free(u->software_version);
@@ -317,6 +318,7 @@ static void copy_config(struct uplink *u, const struct uplink_config *cfg, bool 
 	u->ca_file = dup_opt(cfg->ca_file, failed);
 	u->cert_file = dup_opt(cfg->cert_file, failed);
 	u->key_file = dup_opt(cfg->key_file, failed);
+	u->pin = dup_opt(cfg->pin, failed);
 	u->data_dir = dup_opt(cfg->data_dir, failed);
 	u->terminal_id = dup_opt(cfg->terminal_id, failed);
 	u->software_version = dup_opt(cfg->software_version ? cfg->software_version : "0", failed);
@@ -366,9 +368,9 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 		pthread_condattr_init(&ca);
 		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 		pthread_cond_init(&u->wake, &ca);
+		pthread_cond_init(&u->round, &ca);
 		pthread_condattr_destroy(&ca);
 	}
-	pthread_cond_init(&u->round, NULL);
 	copy_config(u, cfg, &failed);
 	u->clk = clk;
 	u->rng = cfg->seed;
@@ -404,6 +406,9 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 		.cert_file = u->cert_file,
 		.key_file = u->key_file,
 		.terminal_id = u->terminal_id,
+		.connect_timeout_s = cfg->connect_timeout_s,
+		.stall_time_s = cfg->stall_s,
+		.pin = u->pin,
 	};
 	{
 		char ua[96];
@@ -476,7 +481,8 @@ enum kerr uplink_wait_round(struct uplink *u, int64_t timeout_ms)
 	enum kerr err = KERR_OK;
 	unsigned target;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
+	/* u->round waits on the monotonic clock: an RTC set meanwhile neither ends nor stretches it. */
+	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ts.tv_sec += (time_t)(timeout_ms / 1000);
 	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
 	if (ts.tv_nsec >= 1000000000L) {

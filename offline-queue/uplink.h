@@ -21,6 +21,9 @@ struct uplink_config {
 	const char *ca_file;   /* may be NULL: the system store */
 	const char *cert_file; /* per-terminal client certificate, or NULL */
 	const char *key_file;
+	const char *pin;       /* the platform's public-key pins (uplink_http.h), or NULL */
+	long connect_timeout_s; /* 0: 10 */
+	long stall_s;	        /* below 1 KiB/s this long is a stalled link; 0: 30 */
 	const char *data_dir; /* the store's folder (queue_open) and where
 				 catalog.json goes */
 	/* The data key sealing the store (borrowed for uplink_start(); NULL: the

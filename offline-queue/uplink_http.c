@@ -105,6 +105,51 @@ static bool set_ok(CURLcode *rc, CURLcode next)
 	return *rc == CURLE_OK;
 }
 
+bool uplink_http_pin_ok(const char *pin)
+{
+	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const char *p = pin;
+	int n = 0;
+
+	if (!pin || !pin[0])
+		return true;
+	for (;;) {
+		if (strncmp(p, "sha256//", 8) != 0 || strspn(p + 8, b64) != 43 || p[51] != '=' ||
+		    ++n > 8)
+			return false;
+		p += 52;
+		if (!*p)
+			return true;
+		if (*p++ != ';')
+			return false;
+	}
+}
+
+/* What a technician reads in the log and the status: which setting to look at, not only
+ * libcurl's words (those follow in brackets). */
+static const char *reason_of(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return "TLS: the platform's certificate is not trusted (check platform.ca and the "
+		       "clock)";
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+		return "TLS: the platform's public key does not match platform.pin";
+	case CURLE_SSL_CACERT_BADFILE:
+		return "TLS: platform.ca cannot be read";
+	case CURLE_SSL_CERTPROBLEM:
+		return "TLS: the client certificate (platform.cert, platform.key) cannot be used";
+	case CURLE_SSL_CONNECT_ERROR:
+		return "TLS: handshake failed";
+	case CURLE_OPERATION_TIMEDOUT:
+		return "timed out (no connection, or the link stalled)";
+	case CURLE_COULDNT_CONNECT:
+		return "cannot connect";
+	default:
+		return NULL;
+	}
+}
+
 enum kerr uplink_http_new(const struct uplink_http_config *cfg, struct uplink_http **ret)
 {
 	struct uplink_http *h;
@@ -141,6 +186,8 @@ enum kerr uplink_http_new(const struct uplink_http_config *cfg, struct uplink_ht
 				     cfg->user_agent ? cfg->user_agent : "zwkiosk"));
 	if (cfg->ca_file && cfg->ca_file[0])
 		set_ok(&rc, curl_easy_setopt(c, CURLOPT_CAINFO, cfg->ca_file));
+	if (cfg->pin && cfg->pin[0])
+		set_ok(&rc, curl_easy_setopt(c, CURLOPT_PINNEDPUBLICKEY, cfg->pin));
 	if (cfg->cert_file && cfg->cert_file[0]) {
 		set_ok(&rc, curl_easy_setopt(c, CURLOPT_SSLCERT, cfg->cert_file));
 		set_ok(&rc, curl_easy_setopt(c, CURLOPT_SSLKEY, cfg->key_file));
@@ -253,11 +300,17 @@ enum kerr uplink_http_do(struct uplink_http *h, const struct uplink_request *req
 	if (rc == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
 	if (rc != CURLE_OK || resp->status == 0) {
-		snprintf(resp->error, sizeof(resp->error), "%s %.60s: %.180s", req->method,
-			 req->path,
-			 s.too_long	? "reply too long"
-			 : h->errbuf[0] ? h->errbuf
-					: curl_easy_strerror(rc));
+		const char *why = s.too_long ? NULL : reason_of(rc);
+		const char *native = s.too_long	    ? "reply too long"
+				     : h->errbuf[0] ? h->errbuf
+						    : curl_easy_strerror(rc);
+		int n = snprintf(resp->error, sizeof(resp->error), "%s %.60s: ", req->method,
+				 req->path);
+
+		/* Cut to the buffer, ours first: the reason matters more than libcurl's words. */
+		if (n > 0 && (size_t)n < sizeof(resp->error))
+			snprintf(resp->error + n, sizeof(resp->error) - (size_t)n,
+				 why ? "%s [%s]" : "%s%s", why ? why : "", native);
 		if (resp->body)
 			explicit_bzero(resp->body, resp->len);
 		free(resp->body);

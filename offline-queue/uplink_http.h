@@ -7,6 +7,7 @@
 
 #include "common/kerr.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,9 @@ struct uplink_http_config {
 	const char *user_agent;
 	long connect_timeout_s; /* 10 unless set */
 	long stall_time_s;	/* abort below 1 KiB/s for this long; 30 unless set */
+	/* The platform's public key must be one of these, besides chaining to ca_file:
+	 * "sha256//BASE64[;sha256//BASE64...]" (CURLOPT_PINNEDPUBLICKEY); NULL or "": no pin. */
+	const char *pin;
 };
 
 struct uplink_request {
@@ -49,6 +53,10 @@ struct uplink_response {
 /* libcurl's global set-up; call once from the main thread before any other
  * thread starts. */
 enum kerr uplink_http_global_init(void);
+
+/* True for "" and for a pin list uplink_http_config.pin takes: one to eight "sha256//" followed by
+ * the 44 base64 characters of a SHA-256, separated by ';'. */
+bool uplink_http_pin_ok(const char *pin);
 
 enum kerr uplink_http_new(const struct uplink_http_config *cfg, struct uplink_http **ret);
 void uplink_http_free(struct uplink_http *h);

@@ -23,7 +23,7 @@ enum uplink_outcome {
 struct uplink {
 	/* Set at start, read-only after. */
 	struct uplink_config cfg; /* strings below are the worker's own copies */
-	char *url, *ca_file, *cert_file, *key_file, *data_dir, *terminal_id, *software_version;
+	char *url, *ca_file, *cert_file, *key_file, *pin, *data_dir, *terminal_id, *software_version;
 	const struct clock *clk;
 	pthread_t thread;
 	bool thread_started;

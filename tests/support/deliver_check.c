@@ -25,7 +25,7 @@ struct body {
 
 struct check {
 	struct queue *q;
-	json_t *cases;	/* the ledger's, borrowed from its root */
+	json_t *cases; /* the ledger's, borrowed from its root */
 	json_t *evals;
 	char *case_seen; /* per ledger case: matched by a stored case */
 	char *eval_seen;
@@ -33,7 +33,8 @@ struct check {
 	enum kerr err;
 };
 
-static void note(struct deliver_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct deliver_report *r, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /* Findings go into detail while it has room; the counts say how many there were in all. */
 static void note(struct deliver_report *r, const char *fmt, ...)
@@ -219,7 +220,8 @@ static bool same_eval(json_t *it, const struct queue_eval_row *row)
 {
 	if (row->key[0] && strcmp(str(it, "key"), row->key) == 0)
 		return true;
-	return strcmp(str(it, "case_no"), row->case_no) == 0 && num(it, "rated_ms") == row->time_ms &&
+	return strcmp(str(it, "case_no"), row->case_no) == 0 &&
+	       num(it, "rated_ms") == row->time_ms &&
 	       json_is_true(json_object_get(it, "followup")) == row->followup;
 }
 
@@ -258,7 +260,7 @@ static enum kerr open_store(const char *dir, const char *key_path, struct queue_
 			    struct queue **ret_q, struct deliver_report *r)
 {
 	char path[512], why[QUEUE_KEY_ERRMSG_SIZE > QUEUE_ERRMSG_SIZE ? QUEUE_KEY_ERRMSG_SIZE
-								       : QUEUE_ERRMSG_SIZE] = "";
+								      : QUEUE_ERRMSG_SIZE] = "";
 	struct queue_options o = {0};
 	enum kerr e;
 

@@ -24,9 +24,9 @@ struct deliver_report {
  * never created here) through the queue API, and GET platform_base_url/admin/ledger (HTTPS
  * verified against ca when given; NULL: plain HTTP or the system store). The platform should serve
  * this terminal alone: everything it holds counts. The terminal must not be writing meanwhile.
- * *ret is always filled; on an error its counts are 0 and detail says why. Errors: the store's and the key's (KERR_NOT_FOUND, KERR_PERM,
- * KERR_CORRUPT, KERR_IO ...), KERR_NET (the platform did not answer 200), KERR_PROTO (not a
- * ledger), KERR_NOMEM. */
+ * *ret is always filled; on an error its counts are 0 and detail says why. Errors: the store's and
+ * the key's (KERR_NOT_FOUND, KERR_PERM, KERR_CORRUPT, KERR_IO ...), KERR_NET (the platform did not
+ * answer 200), KERR_PROTO (not a ledger), KERR_NOMEM. */
 enum kerr deliver_check(const char *data_dir, const char *key_path, const char *platform_base_url,
 			const char *ca, struct deliver_report *ret);
 
