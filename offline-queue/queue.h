@@ -199,7 +199,8 @@ enum kerr queue_space_get(struct queue *q, struct queue_space *ret);
 /* Stores a case: its pages as files (each fsynced, renamed, the folder fsynced; under dir/scans.lock, not the
  * database's write lock), then one transaction holding the case row, its materials, its pages with SHA-256,
  * and an outbox entry with a fresh idempotency key. Mints the case number <prefix><YYYYMMDD><NNNN> (sequence
- * per day, never repeated across restarts) and an 8-character query code. ret_case_no and ret_query_code are written only on success (sizes 40 and 16).
+ * per day, never repeated across restarts) and an 8-character query code. ret_case_no and ret_query_code are
+ * written only on success (sizes 40 and 16).
  * KERR_INVAL: a required field (impl_code, item_name, applicant_name, id_type, id_number) missing
  * or longer than its field in struct queue_case_rec; a "111" ID number that fails its check;
  * case_kind not 1 or 2; a malformed date; accepted_ms not positive; "mail" without mail_address; a
