@@ -66,7 +66,7 @@ else
 Q := @
 endif
 
-.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests deb
+.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests deb soak
 .DEFAULT_GOAL := all
 
 all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
@@ -146,6 +146,25 @@ $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abs
 
 $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
 $(O)/tests/unit/test_queue_cert_print $(O)/tests/unit/test_queue_receipt: $(O)/tests/support/queue_fix.o
+# Power cuts at every SQLite I/O operation of a case commit.
+$(O)/tests/unit/test_queue_crash: $(O)/tests/support/crashvfs.o
+# Storage faults under the kiosk: an LD_PRELOAD layer failing one write, fsync, rename or open.
+FAILIO := $(O)/tests/support/libfailio.so
+$(FAILIO): tests/support/failio.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 $(WARN) -shared -fPIC $(CFLAGS) -o $@ $< -ldl
+$(O)/tests/flow/test_storage_faults: $(FAILIO) $(O)/tests/support/journey_script.o
+# A full disk on a small tmpfs data folder (skipped where it cannot be mounted).
+$(O)/tests/flow/test_full_disk: $(O)/tests/support/journey_script.o
+# The crash loop: the kiosk killed at seeded I/O calls, restarted, and checked for delivery.
+$(O)/tests/flow/test_crash_loop: $(FAILIO) $(O)/tests/support/journey_script.o \
+	$(O)/tests/support/plat_proc.o $(DELIVER_CHECK_OBJ) $(O)/tests/support/store_check.o $(PLATFORM)
+$(O)/tests/flow/test_crash_loop: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
+# make soak's journeys (mk/soak.sh); never part of make check.
+SOAK := $(O)/tests/soak/soak_journeys
+$(SOAK): $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(DELIVER_CHECK_OBJ) \
+	$(O)/tests/support/store_check.o $(KIOSK) $(PLATFORM)
+$(O)/tests/flow/test_storage_faults: ALL_CFLAGS += -DFAILIO_LIB='"$(abspath $(FAILIO))"'
 
 # The SANE backend's test runs against SANE's own test backend, from where libsane keeps its backends.
 $(O)/tests/unit/test_scanner_sane: ALL_CFLAGS += -DSANE_LIBDIR='"$(shell pkg-config --variable=libdir sane-backends)/sane"'
@@ -213,6 +232,11 @@ check: deps-check
 	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn $(SAN_ENV) \
 		KIOSK_BIN=$(abspath $(KIOSK)) KIOSKCTL_BIN=$(abspath $(KIOSKCTL)) \
 		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN)) $(PKG_TESTS)
+
+# Long runs under ASan/LSan in their own build folder (mk/soak.sh): 10,000 journeys in one kiosk
+# (leaks, RSS trend, delivery), 1,000 kill points of the crash loop. SOAK_JOURNEYS=, CRASH_POINTS=.
+soak: deps-check
+	@sh mk/soak.sh build-soak
 
 bench: deps-check
 	@$(MAKE) --no-print-directory $(KIOSK) $(BARE) $(BENCH_BIN)

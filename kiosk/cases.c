@@ -282,6 +282,25 @@ enum kerr cases_store(struct kiosk *k)
 	return KERR_OK;
 }
 
+bool cases_store_room(struct kiosk *k)
+{
+	struct queue_space sp;
+	bool low;
+
+	if (!k->queue)
+		return false;
+	if (queue_space_get(k->queue, &sp) != KERR_OK)
+		return true;
+	low = !sp.accepting;
+	if (low && !k->store_low)
+		log_warn("store: %llu MB free, %llu MB kept in reserve: new cases are refused",
+			 (unsigned long long)(sp.free_bytes >> 20), (unsigned long long)(sp.reserve_bytes >> 20));
+	else if (!low && k->store_low)
+		log_info("store: %llu MB free again: new cases are taken", (unsigned long long)(sp.free_bytes >> 20));
+	k->store_low = low;
+	return !low;
+}
+
 const char *cases_id_type(const struct idcard_data *card)
 {
 	return card->type == IDCARD_RESIDENT ? "111" : card->type == IDCARD_HMT_PERMIT ? "154" : "553";

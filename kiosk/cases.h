@@ -31,6 +31,10 @@ int cases_promised_date(const struct kiosk *k, int64_t wall_ms);
 /* Stores the session's case (pages and all) in the queue, then drops the scans from the session: from now on
  * they live in the queue only. Writes the case number and query code into the session. */
 enum kerr cases_store(struct kiosk *k);
+/* Whether a new case may start: false once the store's free space is down to its reserve. Sets
+ * k->store_low and logs when that changes. A free space that cannot be read counts as room: the
+ * store itself refuses what does not fit. */
+bool cases_store_room(struct kiosk *k);
 /* Starts printing the receipt of the stored case. KERR_NO_DEVICE, KERR_PAPER_OUT ... when it cannot start. */
 enum kerr cases_print_receipt(struct kiosk *k);
 /* Writes the stored case's acceptance receipt as an A4 PDF (<data>/a4/<case number>.pdf) and starts

@@ -35,6 +35,8 @@ void enter_home(struct kiosk *k)
 	if (k->ui)
 		ui_sdl_forget_images(k->ui);
 	k->timer_ms = INT64_MAX;
+	/* Between residents: the tile says at once whether a new case can be taken. */
+	(void)cases_store_room(k);
 	if (k->dev[DEV_IDCARD])
 		idcard_enable(k->dev[DEV_IDCARD], false);
 	if (k->dev[DEV_KEYPAD])
@@ -240,7 +242,7 @@ void enter_thanks(struct kiosk *k)
 
 bool guard_tile_apply(struct kiosk *k, int arg)
 {
-	return arg == 0 && k->catalog && k->queue;
+	return arg == 0 && k->catalog && k->queue && cases_store_room(k);
 }
 
 bool guard_tile_guide(struct kiosk *k, int arg)
@@ -338,6 +340,8 @@ void act_tile_disabled(struct kiosk *k, int arg)
 		banner(k, true, texts_catalog_unavailable());
 	else if (!k->queue)
 		banner(k, true, texts_store_unavailable());
+	else if (arg == 0 && k->store_low)
+		banner(k, true, texts_store_full());
 }
 
 void act_card_read(struct kiosk *k, int arg)

@@ -104,6 +104,7 @@ struct kiosk {
 	unsigned catalog_updates_seen;
 	int catalog_pending;     /* the worker stored a newer catalog: switch to it between residents */
 	bool online;             /* the platform answered last time */
+	bool store_low;          /* free space is down to store.reserve_mb: new cases are refused */
 	bool query_waiting;      /* a 进度查询 is out at the platform */
 	bool certs_waiting;      /* a 证照打印 list or fetch is out at the platform */
 	struct uplink_certs_reply certs_reply; /* its answer while EV_CERTS_DONE is handled; the PDF is cleared after */

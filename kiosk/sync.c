@@ -73,6 +73,7 @@ void sync_start(struct kiosk *k)
 		.stall_s = pc->stall_s,
 		.data_dir = k->opts.data_dir,
 		.store_key = k->store_key,
+		.store_reserve = (uint64_t)k->cfg.reserve_mb << 20,
 		.terminal_id = k->cfg.terminal_id,
 		.software_version = KIOSK_VERSION,
 		.chunk_bytes = (size_t)pc->chunk_kb * 1024,
@@ -145,6 +146,9 @@ void sync_report_health(struct kiosk *k)
 	if (!k->uplink)
 		return;
 	memset(&h, 0, sizeof(h));
+	/* The worker reads the store's space itself at each heartbeat. */
+	h.reserve_mb = -1;
+	h.accepting = -1;
 	for (int c = 0; c < DEV__COUNT && h.n_devices < UPLINK_MAX_DEVICES; c++) {
 		struct dev_status s = {.state = DEV_STATE_ABSENT};
 

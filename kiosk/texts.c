@@ -131,6 +131,11 @@ const char *texts_catalog_unavailable(void)
 	return "本机的事项目录暂时无法使用，已通知工作人员。请到人工窗口办理。";
 }
 
+const char *texts_store_full(void)
+{
+	return "本机存储空间不足，暂时不能受理新的申请，已通知工作人员。您仍可查看办事指南、查询办理进度，或到人工窗口办理。";
+}
+
 const char *texts_store_unavailable(void)
 {
 	return "本机暂时不能受理申请（数据存储不可用），已通知工作人员。您仍可查看办事指南，或到人工窗口办理。";

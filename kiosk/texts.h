@@ -19,5 +19,7 @@ const char *texts_certs_error(enum kerr e);
 const char *texts_reprint_error(enum kerr e);
 const char *texts_catalog_unavailable(void);
 const char *texts_store_unavailable(void);
+/* The store is down to its reserve: no new case, before the resident starts one. */
+const char *texts_store_full(void);
 
 #endif

@@ -86,7 +86,7 @@ static void not_provisioned(struct kiosk *k, struct ui_chrome *c)
 static void home(struct kiosk *k, struct ui_chrome *c)
 {
 	struct ui_tile tiles[5] = {
-		{ "我要办理", "刷身份证申请，扫描材料，打印回执", k->catalog && k->queue },
+		{ "我要办理", "刷身份证申请，扫描材料，打印回执", k->catalog && k->queue && !k->store_low },
 		{ "办事指南", "办理条件、所需材料、时限、收费、依据", k->catalog != NULL },
 		{ "进度查询", "刷身份证或输入回执上的查询码", k->queue != NULL },
 		{ "证照打印", "刷身份证，打印参保证明等证明和证照", k->uplink && k->dev[DEV_DOCPRINT] },
@@ -100,6 +100,9 @@ static void home(struct kiosk *k, struct ui_chrome *c)
 	c->title = "您好，请选择要办理的业务";
 	if (!k->banner[0] && (!k->catalog || !k->queue)) {
 		c->banner = !k->catalog ? texts_catalog_unavailable() : texts_store_unavailable();
+		c->banner_error = true;
+	} else if (!k->banner[0] && k->store_low) {
+		c->banner = texts_store_full();
 		c->banner_error = true;
 	}
 	ui_screen_home(&k->frame, &k->theme, c, tiles, 5);

@@ -270,24 +270,20 @@ out:
 	return err;
 }
 
-/* Under the write lock, so that a case another handle is storing (files written, rows not yet
- * committed) is never mistaken for a crash's leftovers. */
+/* Outside any transaction: each lookup sees every row committed before the sweep took the
+ * writers' lock, so a case another handle stored a moment ago keeps its files, and one it is
+ * storing now makes the sweep wait for a later open (queue_file_sweep). */
 static enum kerr sweep(struct queue *q)
 {
 	enum kerr err;
 	int removed = 0;
+	bool swept = false;
 
-	err = queue_db_begin(q);
-	if (err)
-		return err;
-	err = queue_file_sweep(q, is_named, &removed);
-	if (err) {
-		queue_db_rollback(q);
-		return err;
-	}
-	err = queue_db_commit(q);
+	err = queue_file_sweep(q, is_named, &removed, &swept);
 	if (!err && removed > 0)
 		log_debug("queue: removed %d scan files left by an interrupted write", removed);
+	if (!err && !swept)
+		log_debug("queue: a case is being stored; leftovers are swept at a later open");
 	return err;
 }
 
@@ -399,6 +395,7 @@ enum kerr queue_open_with(const char *dir, const char *terminal_prefix,
 	}
 	q->dir_fd = -1;
 	q->scans_fd = -1;
+	q->writers_fd = -1;
 	q->reserve = opts->reserve_bytes;
 	clock_init_real(&q->real_clock);
 	q->clk = &q->real_clock;
@@ -437,6 +434,8 @@ void queue_close(struct queue *q)
 	sqlite3_close(q->db);
 	if (q->scans_fd >= 0)
 		close(q->scans_fd);
+	if (q->writers_fd >= 0)
+		close(q->writers_fd);
 	if (q->dir_fd >= 0)
 		close(q->dir_fd);
 	free(q->dir);

@@ -142,9 +142,10 @@ struct queue_eval {
  * its parents are created with mode 0700. The terminal prefix (1 to QUEUE_PREFIX_MAX letters or
  * digits) starts every case number. Sets WAL and synchronous=FULL and reads both back; runs schema
  * migrations; deletes scan files that no committed row names (left by a crash between file and
- * row) and stale temporary files. reserve_bytes of free space are kept: below that, new cases are
- * refused with KERR_FULL. A file that is not a kiosk store is never modified or deleted. Several
- * handles on one folder are safe (each thread its own handle).
+ * row) and stale temporary files, unless a handle in any process is storing a case at that moment
+ * (it holds dir/scans.lock; a later open sweeps then). reserve_bytes of free space are kept: below
+ * that, new cases are refused with KERR_FULL. A file that is not a kiosk store is never modified or
+ * deleted. Several handles on one folder are safe (each thread its own handle).
  * Errors: KERR_INVAL (bad prefix, path too long), KERR_PERM (folder not writable or not a folder),
  * KERR_IO, KERR_BUSY, KERR_CORRUPT (not an SQLite file, not a kiosk store, or a schema newer than
  * this build), KERR_NOMEM.
@@ -193,10 +194,22 @@ void queue_set_seed(struct queue *q, uint64_t seed);
  * when the free space cannot be read. */
 enum kerr queue_space_check(struct queue *q, uint64_t need_bytes);
 
-/* Stores a case: its pages as files (each fsynced, renamed, the folder fsynced), then one transaction holding the
- * case row, its materials, its pages with SHA-256, and an outbox entry with a fresh idempotency key. Mints the
- * case number <prefix><YYYYMMDD><NNNN> (sequence per day, never repeated across restarts) and an 8-character
- * query code. ret_case_no and ret_query_code are written only on success (sizes 40 and 16).
+/* What even a case without scans needs beside the reserve: its rows, indexes and WAL frames. */
+#define QUEUE_CASE_MIN_BYTES (256u * 1024u)
+/* The store folder's free space and the reserve kept. accepting is false when not even a case
+ * without scans fits beside the reserve (QUEUE_CASE_MIN_BYTES): new cases are refused then, and
+ * the kiosk says so before a resident starts. Errors: KERR_IO (the free space cannot be read). */
+struct queue_space {
+	uint64_t free_bytes, reserve_bytes;
+	bool accepting;
+};
+enum kerr queue_space_get(struct queue *q, struct queue_space *ret);
+
+/* Stores a case: its pages as files (each fsynced, renamed, the folder fsynced; under dir/scans.lock, not the
+ * database's write lock), then one transaction holding the case row, its materials, its pages with SHA-256,
+ * and an outbox entry with a fresh idempotency key. Mints the case number <prefix><YYYYMMDD><NNNN> (sequence
+ * per day, never repeated across restarts) and an 8-character query code. ret_case_no and ret_query_code are
+ * written only on success (sizes 40 and 16).
  * KERR_INVAL: a required field (impl_code, item_name, applicant_name, id_type, id_number) missing
  * or longer than its field in struct queue_case_rec; a "111" ID number that fails its check;
  * case_kind not 1 or 2; a malformed date; accepted_ms not positive; "mail" without mail_address; a

@@ -10,7 +10,7 @@
 /* Free space asked for beyond the scans themselves: each file may round up to a block, and the
  * rows, their indexes and the WAL frames of the commit take a little. */
 #define PAGE_SLACK 4096
-#define ROW_SLACK (256u * 1024u)
+#define ROW_SLACK QUEUE_CASE_MIN_BYTES
 /* Longer free-text fields that struct queue_case_rec does not carry back. */
 #define LONG_TEXT_MAX 511
 #define REGION_MAX 31
@@ -423,10 +423,10 @@ enum kerr queue_case_add(struct queue *q, const struct queue_case *c, char ret_c
 		}
 	}
 
-	/* The write lock is taken before the first file is written, so the sweep of another
-	 * handle's queue_open() (also under the lock) can never delete scans whose rows are about
-	 * to commit. */
-	err = queue_db_begin(q);
+	/* The files are written outside the database's write lock (the uplink keeps committing
+	 * meanwhile) but inside the writers' lock, so no sweep takes them for a crash's leftovers
+	 * before their rows commit. */
+	err = queue_file_writers_enter(q);
 	if (err)
 		goto out;
 	for (; written < n_files; written++) {
@@ -441,25 +441,31 @@ enum kerr queue_case_add(struct queue *q, const struct queue_case *c, char ret_c
 		if (err)
 			goto fail;
 	}
-	err = insert_case(q, c, files, case_no, query_code);
+	err = queue_db_begin(q);
 	if (err)
 		goto fail;
+	err = insert_case(q, c, files, case_no, query_code);
+	if (err)
+		goto fail_tx;
 	err = queue_db_commit(q);
 	if (err) {
 		/* A commit that failed may still have reached the WAL and be recovered after a
 		 * crash; its files stay, and the next open's sweep removes them if the rows are
 		 * really gone. */
 		queue_db_rollback(q);
-		goto out;
+		goto out_writers;
 	}
 	memcpy(ret_case_no, case_no, sizeof(case_no));
 	memcpy(ret_query_code, query_code, sizeof(query_code));
-	goto out;
+	goto out_writers;
 
-fail:
+fail_tx:
 	queue_db_rollback(q);
+fail:
 	for (size_t i = 0; i < written; i++)
 		queue_file_discard(q, files[i].name);
+out_writers:
+	queue_file_writers_leave(q);
 out:
 	free(files);
 	return err;

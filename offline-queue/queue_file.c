@@ -10,11 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
 #define PROBE_NAME ".write-probe"
+#define WRITERS_NAME "scans.lock"
 #define SQLITE_MAGIC "SQLite format 3" /* and its NUL: the first 16 bytes of every database */
 
 /* The only translation of errno. A path through a regular file is as unusable as a folder without
@@ -139,6 +141,11 @@ enum kerr queue_file_prepare(struct queue *q, const char *dir)
 			     O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (q->scans_fd < 0)
 		return os_fail(q, errno, "cannot open %s/%s", dir, QUEUE_SCANS_NAME);
+	/* Its content is never used and it needs no fsync: only the lock on it matters. */
+	q->writers_fd = openat(q->dir_fd, WRITERS_NAME, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+			       0600);
+	if (q->writers_fd < 0)
+		return os_fail(q, errno, "cannot open %s/%s", dir, WRITERS_NAME);
 	return probe_writable(q, q->scans_fd, QUEUE_SCANS_NAME);
 }
 
@@ -352,9 +359,35 @@ void queue_file_discard(struct queue *q, const char *name)
 	unlinkat(q->scans_fd, name, 0);
 }
 
+static int flock_retry(int fd, int op)
+{
+	int rc;
+
+	do
+		rc = flock(fd, op);
+	while (rc != 0 && errno == EINTR);
+	return rc;
+}
+
+enum kerr queue_file_writers_enter(struct queue *q)
+{
+	/* A sweep holds it only for one listing of scans/, so waiting is short. */
+	if (flock_retry(q->writers_fd, LOCK_SH) != 0)
+		return os_fail(q, errno, "cannot lock %s/%s", q->dir, WRITERS_NAME);
+	return KERR_OK;
+}
+
+void queue_file_writers_leave(struct queue *q)
+{
+	/* Unlocking a lock we hold cannot fail on a local file; were it to, close() at
+	 * queue_close() or the process's end releases it. */
+	if (flock(q->writers_fd, LOCK_UN) != 0)
+		return;
+}
+
 enum kerr queue_file_sweep(struct queue *q,
 			   enum kerr (*is_named)(struct queue *q, const char *name, bool *ret),
-			   int *ret_removed)
+			   int *ret_removed, bool *ret_swept)
 {
 	struct dirent *e;
 	enum kerr err = KERR_OK;
@@ -362,15 +395,26 @@ enum kerr queue_file_sweep(struct queue *q,
 	DIR *d;
 	int fd;
 
+	if (flock_retry(q->writers_fd, LOCK_EX | LOCK_NB) != 0) {
+		if (errno != EWOULDBLOCK)
+			return os_fail(q, errno, "cannot lock %s/%s", q->dir, WRITERS_NAME);
+		/* Another handle is storing a case: its files must stay, and any real leftovers
+		 * wait for the next open. */
+		*ret_removed = 0;
+		*ret_swept = false;
+		return KERR_OK;
+	}
 	/* A fresh open of the folder, so reading it moves no offset shared with scans_fd. */
 	fd = openat(q->scans_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return os_fail(q, errno, "cannot open %s/%s", q->dir, QUEUE_SCANS_NAME);
+	if (fd < 0) {
+		err = os_fail(q, errno, "cannot open %s/%s", q->dir, QUEUE_SCANS_NAME);
+		goto out;
+	}
 	d = fdopendir(fd);
 	if (!d) {
 		err = os_fail(q, errno, "cannot list %s/%s", q->dir, QUEUE_SCANS_NAME);
 		close(fd);
-		return err;
+		goto out;
 	}
 	for (;;) {
 		bool tmp, named = false;
@@ -402,19 +446,45 @@ enum kerr queue_file_sweep(struct queue *q,
 	closedir(d);
 	if (!err && removed > 0)
 		err = queue_file_sync_scans(q);
-	if (!err)
+	if (!err) {
 		*ret_removed = removed;
+		*ret_swept = true;
+	}
+out:
+	queue_file_writers_leave(q);
 	return err;
+}
+
+static enum kerr free_space(struct queue *q, uint64_t *ret)
+{
+	struct statvfs sv;
+
+	if (fstatvfs(q->dir_fd, &sv) != 0)
+		return os_fail(q, errno, "cannot read free space of %s", q->dir);
+	*ret = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	return KERR_OK;
+}
+
+enum kerr queue_space_get(struct queue *q, struct queue_space *ret)
+{
+	uint64_t avail = 0;
+	enum kerr err = free_space(q, &avail);
+
+	if (err)
+		return err;
+	ret->free_bytes = avail;
+	ret->reserve_bytes = q->reserve;
+	ret->accepting = avail >= QUEUE_CASE_MIN_BYTES && avail - QUEUE_CASE_MIN_BYTES >= q->reserve;
+	return KERR_OK;
 }
 
 enum kerr queue_space_check(struct queue *q, uint64_t need_bytes)
 {
-	struct statvfs sv;
-	uint64_t avail;
+	uint64_t avail = 0;
+	enum kerr err = free_space(q, &avail);
 
-	if (fstatvfs(q->dir_fd, &sv) != 0)
-		return os_fail(q, errno, "cannot read free space of %s", q->dir);
-	avail = (uint64_t)sv.f_bavail * (uint64_t)sv.f_frsize;
+	if (err)
+		return err;
 	if (need_bytes > avail || avail - need_bytes < q->reserve)
 		return queue_fail(q, KERR_FULL,
 				  "%s: %llu bytes needed, %llu free, %llu kept in reserve", q->dir,

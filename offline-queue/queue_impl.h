@@ -34,6 +34,7 @@ struct queue {
 	sqlite3 *db;
 	int dir_fd;   /* the store folder, for fsync after creating scans/ and for free space */
 	int scans_fd; /* dir/scans: scan files are opened, renamed and unlinked relative to it */
+	int writers_fd; /* dir/scans.lock: shared by a handle writing scans, exclusive for a sweep */
 	char *dir;
 	char prefix[QUEUE_PREFIX_MAX + 1];
 	uint64_t reserve;
@@ -105,12 +106,19 @@ enum kerr queue_file_remove(struct queue *q, const char *name);
 /* Removes scans/name on a path that is already failing: best effort, and the message of the first
  * error stays. What cannot be removed now is swept at the next open. */
 void queue_file_discard(struct queue *q, const char *name);
+/* Held shared from a case's first scan file until its rows commit or its files are discarded, by
+ * every handle in every process (flock on dir/scans.lock, so a SIGKILL releases it). A sweep takes
+ * it exclusively and only if free: files between write and commit are never taken for a crash's
+ * leftovers, and the write lock of the database is not held while scans are written. */
+enum kerr queue_file_writers_enter(struct queue *q);
+void queue_file_writers_leave(struct queue *q);
 /* Removes every stale temporary file in scans/, and every scan file for which is_named() says
- * false. Call with the write lock held, so no case being stored can lose its files. ret_removed
- * counts what went. */
+ * false, if no handle is storing a case now (else *ret_swept is false and nothing is removed: the
+ * next open sweeps). is_named() must not run inside a read transaction begun before the call: it
+ * has to see every row committed before the lock was taken. ret_removed counts what went. */
 enum kerr queue_file_sweep(struct queue *q,
 			   enum kerr (*is_named)(struct queue *q, const char *name, bool *ret),
-			   int *ret_removed);
+			   int *ret_removed, bool *ret_swept);
 
 /* queue_id.c: the OpenSSL edge. Randomness, digests and the identifiers made from them. */
 enum kerr queue_id_uuid4(struct queue *q, char ret[QUEUE_UUID_LEN]);

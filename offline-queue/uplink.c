@@ -398,6 +398,7 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 		struct queue_options o = {
 			.key = cfg->store_key,
 			.cipher = cfg->store_cipher,
+			.reserve_bytes = cfg->store_reserve,
 		};
 
 		err = queue_open_with(u->data_dir, u->terminal_id, &o, msg, &u->q);
@@ -432,6 +433,8 @@ enum kerr uplink_start(const struct uplink_config *cfg, const struct clock *clk,
 	u->start_ms = clock_now_ms(clk);
 	u->health.free_mb = -1;
 	u->health.receipts_unprinted = -1;
+	u->health.reserve_mb = -1;
+	u->health.accepting = -1;
 	u->beat_due_ms = u->start_ms;
 	u->bad_from_ms = clock_wall_ms(clk) - UPLINK_BAD_WINDOW_MS;
 	u->catalog_due_ms = u->start_ms;

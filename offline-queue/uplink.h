@@ -30,6 +30,8 @@ struct uplink_config {
 	 * store's default key file) and the cipher new values are sealed with. */
 	const struct queue_key *store_key;
 	enum queue_cipher store_cipher;
+	/* The store's reserve (queue_open), so the heartbeat can say whether new cases are taken. */
+	uint64_t store_reserve;
 	const char *terminal_id;
 	const char *software_version;
 	struct uplink_scheme scheme; /* the province's evaluation codes */

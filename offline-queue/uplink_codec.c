@@ -278,6 +278,10 @@ enum kerr uplink_body_beat(const struct uplink_beat *hb, char **ret)
 		put(&b, store, "free_mb", json_integer(hb->health->free_mb));
 	if (hb->health && hb->health->receipts_unprinted >= 0)
 		put(&b, store, "receipts_unprinted", json_integer(hb->health->receipts_unprinted));
+	if (hb->health && hb->health->reserve_mb >= 0)
+		put(&b, store, "reserve_mb", json_integer(hb->health->reserve_mb));
+	if (hb->health && hb->health->accepting >= 0)
+		put(&b, store, "accepting", json_boolean(hb->health->accepting));
 	put(&b, root, "store", store);
 	if (hb->n_bad > 0) {
 		json_t *arr = json_array();

@@ -53,6 +53,8 @@ struct uplink_health {
 	} devices[UPLINK_MAX_DEVICES];
 	int64_t free_mb; /* -1: unknown */
 	int64_t receipts_unprinted; /* stored cases whose receipt never printed; -1: unknown */
+	int64_t reserve_mb; /* -1: unknown */
+	int accepting;	    /* new cases taken: 1 yes, 0 no (below the reserve), -1 unknown */
 };
 
 /* Bad ratings one heartbeat flags at most (section 8). */

@@ -81,6 +81,16 @@ enum uplink_outcome uplink_send_beat(struct uplink *u)
 	pthread_mutex_lock(&u->mu);
 	health = u->health;
 	pthread_mutex_unlock(&u->mu);
+	/* Read now, not when the devices last changed: the disk fills between heartbeats. */
+	{
+		struct queue_space sp;
+
+		if (queue_space_get(u->q, &sp) == KERR_OK) {
+			health.free_mb = (int64_t)(sp.free_bytes >> 20);
+			health.reserve_mb = (int64_t)(sp.reserve_bytes >> 20);
+			health.accepting = sp.accepting;
+		}
+	}
 	struct uplink_beat b = {
 		.terminal_id = u->terminal_id,
 		.software_version = u->software_version,

@@ -590,8 +590,11 @@ bool plat_json_beat(json_t *root, const char *terminal, struct plat_json_err *er
 	if (st && !json_is_object(st))
 		return invalid(err, "store", "must be an object");
 	if (st && (!int_field(st, "free_mb", "store.free_mb", false, 0, INT64_MAX, err) ||
-		   !int_field(st, "receipts_unprinted", "store.receipts_unprinted", false, 0, INT64_MAX, err)))
+		   !int_field(st, "receipts_unprinted", "store.receipts_unprinted", false, 0, INT64_MAX, err) ||
+		   !int_field(st, "reserve_mb", "store.reserve_mb", false, 0, INT64_MAX, err)))
 		return false;
+	if (st && json_object_get(st, "accepting") && !json_is_boolean(json_object_get(st, "accepting")))
+		return invalid(err, "store.accepting", "must be true or false");
 	return bad_ratings(json_object_get(root, "bad_ratings"), err);
 }
 

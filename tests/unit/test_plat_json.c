@@ -224,6 +224,18 @@ static void test_query_beat_admin(void **state)
 	assert_false(plat_json_beat(j, TID, &err));
 	assert_string_equal(err.field, "sent_ms");
 	json_decref(j);
+	j = json_pack("{s:I, s:{s:i, s:i, s:b}}", "sent_ms", (json_int_t)1, "store", "free_mb", 3,
+		      "reserve_mb", 64, "accepting", 0);
+	assert_true(plat_json_beat(j, TID, &err));
+	json_decref(j);
+	j = json_pack("{s:I, s:{s:s}}", "sent_ms", (json_int_t)1, "store", "accepting", "no");
+	assert_false(plat_json_beat(j, TID, &err));
+	assert_string_equal(err.field, "store.accepting");
+	json_decref(j);
+	j = json_pack("{s:I, s:{s:i}}", "sent_ms", (json_int_t)1, "store", "reserve_mb", -1);
+	assert_false(plat_json_beat(j, TID, &err));
+	assert_string_equal(err.field, "store.reserve_mb");
+	json_decref(j);
 
 	j = json_pack("{s:s}", "status", "lost");
 	assert_false(plat_json_status(j, &err));

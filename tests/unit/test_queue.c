@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -736,6 +737,43 @@ static void test_orphans_swept_at_open(void **state)
 	assert_int_equal(count_files(f->scans), 4);
 }
 
+/* Another process storing a case holds the writers' lock from its first scan file to its commit:
+ * an open meanwhile must not sweep its files, and the next open after it is gone must. */
+static void test_sweep_spares_a_case_being_stored(void **state)
+{
+	struct fix *f = *state;
+	const char *inflight = "00112233445566778899aabbccddeeff.jpg";
+	char path[512], lock[200];
+	int fd;
+
+	fix_open(f, 0);
+	fix_close(f);
+	snprintf(path, sizeof(path), "%s/%s", f->scans, inflight);
+	write_file(path, page_a, sizeof(page_a));
+	snprintf(lock, sizeof(lock), "%s/scans.lock", f->store);
+	fd = open(lock, O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_SH), 0);
+
+	fix_open(f, 0);
+	assert_true(file_exists(f->scans, inflight));
+	/* This handle can still store while the other writer works. */
+	{
+		char case_no[40], qc[16];
+		struct sample s;
+
+		sample_init(&s, local_ms(2024, 3, 15, 9, 0));
+		add_ok(f, &s.c, case_no, qc);
+	}
+	fix_close(f);
+
+	/* The writer died (its lock went with it) without committing: a leftover now. */
+	assert_int_equal(close(fd), 0);
+	fix_open(f, 0);
+	assert_false(file_exists(f->scans, inflight));
+	assert_int_equal(count_files(f->scans), 3);
+}
+
 static void test_reserve_refuses_cases(void **state)
 {
 	struct fix *f = *state;
@@ -1058,6 +1096,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_scan_write_failure_leaves_nothing, fix_setup,
 						fix_teardown),
 		cmocka_unit_test_setup_teardown(test_orphans_swept_at_open, fix_setup,
+						fix_teardown),
+		cmocka_unit_test_setup_teardown(test_sweep_spares_a_case_being_stored, fix_setup,
 						fix_teardown),
 		cmocka_unit_test_setup_teardown(test_reserve_refuses_cases, fix_setup,
 						fix_teardown),

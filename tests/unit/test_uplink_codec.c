@@ -152,7 +152,7 @@ static void test_eval_body_schemes(void **state)
 
 static void test_query_and_beat_bodies(void **state)
 {
-	struct uplink_health h = {.n_devices = 2, .free_mb = 5120, .receipts_unprinted = 2};
+	struct uplink_health h = {.n_devices = 2, .free_mb = 5120, .receipts_unprinted = 2, .reserve_mb = 64, .accepting = 0};
 	struct queue_sync_stats qs = {.pending = 3, .oldest_unsent_ms = 1795390000000LL};
 	struct uplink_beat b = {"ZW3101150001", "0.3.0", "2025.06.1", 1795397465000LL,
 				3600,		&h,	 &qs};
@@ -192,6 +192,18 @@ static void test_query_and_beat_bodies(void **state)
 	assert_int_equal(uplink_body_beat(&b, &body), KERR_OK);
 	j = parse(body);
 	assert_null(json_object_get(json_object_get(j, "store"), "receipts_unprinted"));
+	assert_int_equal(
+		json_integer_value(json_object_get(json_object_get(j, "store"), "reserve_mb")), 64);
+	assert_true(json_is_false(json_object_get(json_object_get(j, "store"), "accepting")));
+	json_decref(j);
+	uplink_body_free(body);
+	/* Unknown: left out. */
+	h.reserve_mb = -1;
+	h.accepting = -1;
+	assert_int_equal(uplink_body_beat(&b, &body), KERR_OK);
+	j = parse(body);
+	assert_null(json_object_get(json_object_get(j, "store"), "reserve_mb"));
+	assert_null(json_object_get(json_object_get(j, "store"), "accepting"));
 	json_decref(j);
 	uplink_body_free(body);
 }
