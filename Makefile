@@ -155,6 +155,7 @@ CAMFRAMES := $(O)/tests/tools/camframes
 $(CAMFRAMES): $(O)/tests/support/camframes.o
 $(O)/tests/flow/test_camera: $(O)/tests/support/journey_script.o $(O)/tests/support/camframes.o
 $(O)/tests/golden/test_golden: $(O)/tests/support/camframes.o
+$(O)/tests/golden/test_golden: $(O)/tests/support/plat_proc.o $(PLATFORM)
 
 # Object prerequisites (the platform's checks) are linked in too.
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a
