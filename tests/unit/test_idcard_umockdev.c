@@ -2,8 +2,8 @@
  * tests/data/idcard_reader.umockdev, and this test answers the usbfs ioctls of its device node with
  * the simulated module behind the bulk endpoints, so the real libusb pipe, reader loop and parsers
  * read real frames. In-process, as libusb's own tests/umockdev.c: the program re-executes itself
- * with libumockdev-preload.so.0 preloaded (tests/support/umockdev_dev.c). The ioctl handler runs on umockdev's thread; the
- * module and the virtual clock it reads are shared under a lock. */
+ * with libumockdev-preload.so.0 preloaded (tests/support/umockdev_dev.c). The ioctl handler runs
+ * on umockdev's thread; the module and the virtual clock it reads are shared under a lock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

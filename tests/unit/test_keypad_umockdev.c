@@ -3,7 +3,8 @@
  * completing interrupt IN URBs with the reports of tests/data/keypad_hid.reports at their times on
  * the virtual clock, so the real libusb pipe, the report map and the key state machine run. As
  * test_idcard_umockdev.c: in-process, the program re-executing itself with umockdev's preload
- * library (tests/support/umockdev_dev.c); the ioctl handler runs on umockdev's thread and shares the rig under a lock. */
+ * library (tests/support/umockdev_dev.c); the ioctl handler runs on umockdev's thread and shares
+ * the rig under a lock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
