@@ -120,6 +120,10 @@ UMOCKDEV_PRINTER_OBJ := $(UMOCKDEV_OBJ) $(O)/tests/support/umockdev_printer.o
 $(UMOCKDEV_PRINTER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
 $(UMOCKDEV_TEST) $(KEYPAD_UMOCKDEV_TEST): $(UMOCKDEV_OBJ)
 $(RECEIPT_UMOCKDEV_TEST): $(UMOCKDEV_PRINTER_OBJ)
+KIOSKCTL_UMOCKDEV_TEST := $(O)/tests/tools/test_kioskctl_receipt
+$(KIOSKCTL_UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
+$(KIOSKCTL_UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
+$(KIOSKCTL_UMOCKDEV_TEST): $(UMOCKDEV_PRINTER_OBJ) tests/data/receipt_printer.umockdev
 
 # Tool tests run kioskctl.
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
