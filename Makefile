@@ -113,6 +113,17 @@ RECEIPT_UMOCKDEV_TEST := $(O)/tests/unit/test_receipt_umockdev
 $(RECEIPT_UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
 $(RECEIPT_UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
 $(RECEIPT_UMOCKDEV_TEST): tests/data/receipt_printer.umockdev
+# Their shared harness (tests/support/umockdev_dev.c) and the emulated receipt printer, which the
+# kioskctl receipt test (tests/tools/test_kioskctl_receipt.c) drives too.
+UMOCKDEV_OBJ := $(O)/tests/support/umockdev_dev.o
+UMOCKDEV_PRINTER_OBJ := $(UMOCKDEV_OBJ) $(O)/tests/support/umockdev_printer.o
+$(UMOCKDEV_PRINTER_OBJ): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
+$(UMOCKDEV_TEST) $(KEYPAD_UMOCKDEV_TEST): $(UMOCKDEV_OBJ)
+$(RECEIPT_UMOCKDEV_TEST): $(UMOCKDEV_PRINTER_OBJ)
+KIOSKCTL_UMOCKDEV_TEST := $(O)/tests/tools/test_kioskctl_receipt
+$(KIOSKCTL_UMOCKDEV_TEST): ALL_CFLAGS += $(shell pkg-config --cflags umockdev-1.0)
+$(KIOSKCTL_UMOCKDEV_TEST): TEST_LIBS += $(shell pkg-config --libs umockdev-1.0)
+$(KIOSKCTL_UMOCKDEV_TEST): $(UMOCKDEV_PRINTER_OBJ) tests/data/receipt_printer.umockdev
 
 # Tool tests run kioskctl.
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
@@ -175,6 +186,7 @@ CAMFRAMES := $(O)/tests/tools/camframes
 $(CAMFRAMES): $(O)/tests/support/camframes.o
 $(O)/tests/flow/test_camera: $(O)/tests/support/journey_script.o $(O)/tests/support/camframes.o
 $(O)/tests/golden/test_golden: $(O)/tests/support/camframes.o
+$(O)/tests/golden/test_golden: $(O)/tests/support/plat_proc.o $(PLATFORM)
 
 # Object prerequisites (the platform's checks) are linked in too.
 $(O)/tests/%: tests/%.c $(O)/libkiosk.a

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tests/support/camframes.h"
+#include "tests/support/plat_proc.h"
 #include "ui/sdl/ui_sdl.h"
 
 #define GOLDEN_DIR SRCDIR "/tests/golden"
@@ -146,6 +147,46 @@ static const char *const script_camera[] = {
 	"shot scan_camera_page",
 };
 
+/* 证照打印 against the reference platform: the card prompt, the holder's list, printing, done, and the A4
+ * printer out of paper. "sync" waits on real time for the platform's answer, as in tests/flow/test_certs.c,
+ * but when the answer is already in when it starts, it moves the virtual clock on to the next heartbeat.
+ * So a choice is held ("& tap": its answer is not taken before the sync), the print outlasts any jump, and a
+ * touch on the header, where nothing reacts, restarts the idle countdown before a shot after a sync. */
+#define TOUCH_NOTHING "tap 960 45"
+
+static const char *const script_certs[] = {
+	"tap tile.3",
+	"shot certs_card",
+	"dev idcard insert resident",
+	"wait 3000",
+	"sync",
+	TOUCH_NOTHING,
+	"shot certs",
+	"& tap cert.0",
+	"sync",
+	TOUCH_NOTHING,
+	"shot cert_print",
+	"wait 30000",
+	"shot cert_done",
+	"tap footer.back",
+	"dev docprint fault paper-out on",
+	"& tap cert.1",
+	"sync",
+	"wait 2000",
+	TOUCH_NOTHING,
+	"shot cert_paper_out",
+};
+
+/* The platform gone before the list is asked for. */
+static const char *const script_certs_offline[] = {
+	"tap tile.3",
+	"dev idcard insert resident",
+	"wait 3000",
+	"sync",
+	TOUCH_NOTHING,
+	"shot certs_offline",
+};
+
 static bool same(const unsigned char *a, const unsigned char *b, int w, int h, int *ret_diff)
 {
 	int diff = 0;
@@ -220,6 +261,42 @@ static void run_script(const char *const *lines, size_t n, const char *extra_con
 	assert_int_equal(failures, 0);
 }
 
+/* The configuration lines that point the kiosk at the platform p (HTTPS with the client certificate). */
+static void platform_conf(struct plat_proc *p, char *conf, size_t size)
+{
+	char ca[128], cert[128], key[128];
+
+	snprintf(conf, size,
+		 "terminal.id = ZW3101150001\nplatform.url = %s\nplatform.backoff_base_ms = 200\nplatform.ca = %s\n"
+		 "platform.cert = %s\n"
+		 "platform.key = %s\ndocprint.latency_ms = 30000\n",
+		 p->url, plat_proc_path(p, "pki/ca.pem", ca, sizeof(ca)),
+		 plat_proc_path(p, "pki/client.pem", cert, sizeof(cert)),
+		 plat_proc_path(p, "pki/client.key", key, sizeof(key)));
+}
+
+/* The second variant of run_script: the same, with the reference platform started and holding two
+ * certificates for the resident's card; down says whether it is stopped again before the kiosk runs. */
+static void run_script_platform(const char *const *lines, size_t n, bool down)
+{
+	struct plat_proc p = { 0 };
+	char conf[1024];
+
+	plat_proc_start(&p, 0, true);
+	plat_proc_admin(&p, "/admin/certificates",
+			"{\"id_type\":\"111\",\"id_number\":\"11010519491231002X\",\"holder_name\":\"王小英\","
+			"\"title\":\"城乡居民基本养老保险参保缴费证明\",\"issuer\":\"东城区社会保险事业管理中心\","
+			"\"issued_date\":\"20261120\",\"lines\":[\"参保状态：正常参保\"]}");
+	plat_proc_admin(&p, "/admin/certificates",
+			"{\"id_type\":\"111\",\"id_number\":\"11010519491231002X\",\"holder_name\":\"王小英\","
+			"\"title\":\"无犯罪记录证明\",\"issuer\":\"北京市公安局东城分局\",\"issued_date\":\"20261118\"}");
+	if (down)
+		plat_proc_stop(&p);
+	platform_conf(&p, conf, sizeof(conf));
+	run_script(lines, n, conf);
+	plat_proc_cleanup(&p);
+}
+
 static void test_screens(void **state)
 {
 	(void)state;
@@ -245,12 +322,27 @@ static void test_camera(void **state)
 	assert_int_equal(system(conf), 0);
 }
 
+static void test_certs(void **state)
+{
+	(void)state;
+	run_script_platform(script_certs, sizeof(script_certs) / sizeof(script_certs[0]), false);
+}
+
+static void test_certs_offline(void **state)
+{
+	(void)state;
+	run_script_platform(script_certs_offline, sizeof(script_certs_offline) / sizeof(script_certs_offline[0]),
+			    true);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_screens),
 		cmocka_unit_test(test_photo),
 		cmocka_unit_test(test_camera),
+		cmocka_unit_test(test_certs),
+		cmocka_unit_test(test_certs_offline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,14 +2,15 @@
  * tests/data/idcard_reader.umockdev, and this test answers the usbfs ioctls of its device node with
  * the simulated module behind the bulk endpoints, so the real libusb pipe, reader loop and parsers
  * read real frames. In-process, as libusb's own tests/umockdev.c: the program re-executes itself
- * with libumockdev-preload.so.0 preloaded. The ioctl handler runs on umockdev's thread; the
- * module and the virtual clock it reads are shared under a lock. */
+ * with libumockdev-preload.so.0 preloaded (tests/support/umockdev_dev.c). The ioctl handler runs
+ * on umockdev's thread; the module and the virtual clock it reads are shared under a lock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/umockdev_dev.h"
 #include "drivers/idcard.h"
 #include "drivers/idcard_reader.h"
 #include "drivers/idcard_simreader.h"
@@ -21,27 +22,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <umockdev.h>
 #include <unistd.h>
 
 #define WALL_2025_06_01 1748743200000LL
 #define MAX_EVENTS	64
-#define MAX_URBS	16
-#define PRELOAD		"libumockdev-preload.so.0"
 #define DESCRIPTION	SRCDIR "/tests/data/idcard_reader.umockdev"
 #define SYSFS		"/sys/devices/pci0000:00/0000:00:14.0/usb1/1-1"
 #define NODE		"/dev/bus/usb/001/002"
 #define EP_IN		0x81
 #define EP_OUT		0x02
 
-/* Under AddressSanitizer the preload library must be allowed to come first. */
-#define ASAN_LINK_ORDER "verify_asan_link_order=0"
-
 struct rig {
 	struct clock clock;
-	UMockdevTestbed *bed;
-	UMockdevIoctlBase *handler;
-	char *description;
+	struct umockdev_dev u; /* its URB queues are shared with the handler, under the lock */
 	struct dev *d;
 	struct dev_event ev[MAX_EVENTS];
 	int n;
@@ -53,10 +46,6 @@ struct rig {
 	bool driver_bound; /* a kernel driver holds the interface until it is detached */
 	bool claimed;
 	int detaches;
-	UMockdevIoctlData *in[MAX_URBS]; /* IN URBs waiting for the module's bytes */
-	int n_in;
-	UMockdevIoctlData *done[MAX_URBS]; /* completed or discarded, waiting to be reaped */
-	int n_done;
 	unsigned long unknown; /* the last ioctl not understood, 0 if none */
 	bool bad_out;	       /* an OUT URB on an endpoint the reader does not have */
 	uint8_t last_cmd;      /* the command byte of the last frame the kiosk sent */
@@ -94,35 +83,10 @@ static const struct dev_event *last(const struct rig *r, enum dev_event_type t)
 	return NULL;
 }
 
-static void complete(UMockdevIoctlClient *client, int errnum)
-{
-	umockdev_ioctl_client_complete(client, errnum ? -1 : 0, errnum);
-}
-
-static void push_done(struct rig *r, UMockdevIoctlData *urb_data, int status)
-{
-	struct usbdevfs_urb *urb = (struct usbdevfs_urb *)urb_data->data;
-
-	urb->status = status;
-	if (r->n_done < MAX_URBS)
-		r->done[r->n_done++] = urb_data;
-	else
-		umockdev_ioctl_data_unref(urb_data);
-}
-
-static UMockdevIoctlData *pop(UMockdevIoctlData **list, int *n)
-{
-	UMockdevIoctlData *d = list[0];
-
-	memmove(list, list + 1, (size_t)(--*n) * sizeof(*list));
-	return d;
-}
-
 /* A bulk URB: OUT bytes go to the module at once; IN waits for its reply. */
 static int submit(struct rig *r, UMockdevIoctlData *arg)
 {
-	UMockdevIoctlData *urb_data =
-		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), NULL);
+	UMockdevIoctlData *urb_data = umockdev_dev_urb(arg);
 	struct usbdevfs_urb *urb;
 	UMockdevIoctlData *buf;
 
@@ -146,11 +110,9 @@ static int submit(struct rig *r, UMockdevIoctlData *arg)
 		if (urb->buffer_length > 7)
 			r->last_cmd = buf->data[7];
 		urb->actual_length = urb->buffer_length;
-		push_done(r, urb_data, 0);
-	} else if (r->n_in < MAX_URBS) {
-		r->in[r->n_in++] = urb_data;
+		umockdev_dev_done(&r->u, urb_data, 0);
 	} else {
-		umockdev_ioctl_data_unref(urb_data);
+		umockdev_dev_wait_in(&r->u, urb_data);
 	}
 	umockdev_ioctl_data_unref(buf);
 	return 0;
@@ -159,14 +121,14 @@ static int submit(struct rig *r, UMockdevIoctlData *arg)
 /* The oldest finished URB, else the oldest IN URB filled with what the module has due. */
 static int reap(struct rig *r, UMockdevIoctlData *arg)
 {
-	UMockdevIoctlData *urb_data = NULL, *ptr;
+	UMockdevIoctlData *urb_data = NULL;
 
-	if (r->n_done > 0) {
-		urb_data = pop(r->done, &r->n_done);
-	} else if (r->n_in > 0 && idcard_simreader_ready_at(r->mod) <= clock_now_ms(&r->clock)) {
+	if (r->u.n_done > 0) {
+		urb_data = umockdev_dev_pop(r->u.done, &r->u.n_done);
+	} else if (r->u.n_in > 0 && idcard_simreader_ready_at(r->mod) <= clock_now_ms(&r->clock)) {
 		struct usbdevfs_urb *urb;
 
-		urb_data = pop(r->in, &r->n_in);
+		urb_data = umockdev_dev_pop(r->u.in, &r->u.n_in);
 		urb = (struct usbdevfs_urb *)urb_data->data;
 		urb->actual_length =
 			(int)idcard_simreader_read(r->mod, urb->buffer, (size_t)urb->buffer_length);
@@ -174,29 +136,8 @@ static int reap(struct rig *r, UMockdevIoctlData *arg)
 	}
 	if (!urb_data)
 		return EAGAIN;
-	ptr = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), NULL);
-	umockdev_ioctl_data_set_ptr(ptr, 0, urb_data);
-	umockdev_ioctl_data_unref(ptr);
-	umockdev_ioctl_data_unref(urb_data);
+	umockdev_dev_reaped(arg, urb_data);
 	return 0;
-}
-
-static int discard(struct rig *r, UMockdevIoctlData *arg)
-{
-	unsigned long addr = (unsigned long)*(void **)arg->data;
-
-	for (int i = 0; i < r->n_in; i++) {
-		if (r->in[i]->client_addr == addr) {
-			UMockdevIoctlData *d = r->in[i];
-
-			memmove(r->in + i, r->in + i + 1,
-				(size_t)(r->n_in - i - 1) * sizeof(*r->in));
-			r->n_in--;
-			push_done(r, d, -ENOENT);
-			return 0;
-		}
-	}
-	return EINVAL;
 }
 
 /* USBDEVFS_IOCTL: the kernel driver's connect and disconnect. */
@@ -228,7 +169,6 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	struct rig *r = ctx;
 	unsigned long req = umockdev_ioctl_client_get_request(client);
 	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
-	UMockdevIoctlData *d;
 	int err = 0;
 
 	(void)handler;
@@ -236,19 +176,9 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	if (r->gone) {
 		err = ENODEV;
 	} else if (req == USBDEVFS_GET_CAPABILITIES) {
-		d = umockdev_ioctl_data_resolve(arg, 0, sizeof(uint32_t), NULL);
-		*(uint32_t *)d->data = USBDEVFS_CAP_BULK_CONTINUATION |
-				       USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-				       USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
-		umockdev_ioctl_data_unref(d);
+		umockdev_dev_capabilities(arg);
 	} else if (req == USBDEVFS_GETDRIVER) {
-		d = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_getdriver), NULL);
-		if (r->driver_bound)
-			snprintf(((struct usbdevfs_getdriver *)d->data)->driver,
-				 USBDEVFS_MAXDRIVERNAME + 1, "usbhid");
-		else
-			err = ENODATA;
-		umockdev_ioctl_data_unref(d);
+		err = umockdev_dev_getdriver(arg, r->driver_bound, "usbhid");
 	} else if (req == USBDEVFS_IOCTL) {
 		err = driver_ioctl(r, arg);
 	} else if (req == USBDEVFS_DISCONNECT_CLAIM) {
@@ -269,7 +199,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	} else if (req == USBDEVFS_REAPURBNDELAY || req == USBDEVFS_REAPURB) {
 		err = reap(r, arg);
 	} else if (req == USBDEVFS_DISCARDURB) {
-		err = discard(r, arg);
+		err = umockdev_dev_discard(&r->u, arg);
 	} else if (req == USBDEVFS_CLEAR_HALT || req == USBDEVFS_RESETEP) {
 		err = 0;
 	} else {
@@ -277,7 +207,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 		err = ENOTTY;
 	}
 	pthread_mutex_unlock(&r->lock);
-	complete(client, err);
+	umockdev_dev_complete(client, err);
 	return TRUE;
 }
 
@@ -326,34 +256,22 @@ static struct dev_status status(const struct rig *r)
 
 static void plug(struct rig *r)
 {
-	/* umockdev reads no comments: the description starts at its "P:" line. */
-	const char *desc = strstr(r->description, "P: ");
-	GError *err = NULL;
-
 	pthread_mutex_lock(&r->lock);
 	r->gone = false;
 	r->driver_bound = true;
 	r->claimed = false;
 	pthread_mutex_unlock(&r->lock);
-	/* The handler first, so the node answers as soon as libusb hears of it. */
-	assert_true(umockdev_testbed_attach_ioctl(r->bed, NODE, r->handler, &err));
-	if (!umockdev_testbed_add_from_string(r->bed, desc, &err))
-		fail_msg("umockdev description: %s", err->message);
+	umockdev_dev_plug(&r->u);
 }
 
 static void unplug(struct rig *r)
 {
 	pthread_mutex_lock(&r->lock);
 	r->gone = true;
-	while (r->n_in > 0)
-		umockdev_ioctl_data_unref(pop(r->in, &r->n_in));
-	while (r->n_done > 0)
-		umockdev_ioctl_data_unref(pop(r->done, &r->n_done));
+	umockdev_dev_drop(&r->u);
 	idcard_simreader_drop_link(r->mod);
 	pthread_mutex_unlock(&r->lock);
-	umockdev_testbed_uevent(r->bed, SYSFS, "remove");
-	umockdev_testbed_remove_device(r->bed, SYSFS);
-	umockdev_testbed_detach_ioctl(r->bed, NODE, NULL);
+	umockdev_dev_unplug(&r->u);
 }
 
 static int setup(void **state)
@@ -361,17 +279,12 @@ static int setup(void **state)
 	struct rig *r = calloc(1, sizeof(*r));
 	struct dev_config cfg = {.backend = "usb"};
 	struct dev_sink sink = {post, r};
-	gsize len;
 
 	assert_non_null(r);
 	pthread_mutex_init(&r->lock, NULL);
 	clock_init_virtual(&r->clock, WALL_2025_06_01);
 	assert_int_equal(idcard_simreader_create(&r->clock, 20, &r->mod), KERR_OK);
-	assert_true(g_file_get_contents(DESCRIPTION, &r->description, &len, NULL));
-	r->bed = umockdev_testbed_new();
-	assert_non_null(r->bed);
-	r->handler = umockdev_ioctl_base_new();
-	g_signal_connect_after(r->handler, "handle-ioctl", G_CALLBACK(on_ioctl), r);
+	umockdev_dev_init(&r->u, DESCRIPTION, SYSFS, NODE, NULL, G_CALLBACK(on_ioctl), r);
 	plug(r);
 	assert_int_equal(idcard_open(&cfg, &sink, &r->clock, &r->d), KERR_OK);
 	run(r, 200);
@@ -391,10 +304,8 @@ static int teardown(void **state)
 		unplug(r);
 	assert_int_equal(r->unknown, 0);
 	assert_false(r->bad_out);
-	g_object_unref(r->handler);
-	g_object_unref(r->bed);
 	idcard_simreader_destroy(r->mod);
-	g_free(r->description);
+	umockdev_dev_finish(&r->u);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return 0;
@@ -579,27 +490,6 @@ static void unplugged_mid_read(void **state)
 			 IDCARD_HMT_PERMIT);
 }
 
-/* Re-executes with umockdev's preload library when it is not loaded yet. */
-static bool preloaded(char **argv)
-{
-	const char *pre = getenv("LD_PRELOAD");
-	char buf[512];
-
-	if (pre && strstr(pre, "libumockdev-preload"))
-		return true;
-	if (getenv("KIOSK_UMOCKDEV_REEXEC"))
-		return false;
-	setenv("KIOSK_UMOCKDEV_REEXEC", "1", 1);
-	snprintf(buf, sizeof(buf), "%s%s%s", PRELOAD, pre && *pre ? ":" : "", pre ? pre : "");
-	setenv("LD_PRELOAD", buf, 1);
-	pre = getenv("ASAN_OPTIONS");
-	snprintf(buf, sizeof(buf), "%s%s%s", pre ? pre : "", pre && *pre ? ":" : "",
-		 ASAN_LINK_ORDER);
-	setenv("ASAN_OPTIONS", buf, 1);
-	execv("/proc/self/exe", argv);
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -612,9 +502,8 @@ int main(int argc, char **argv)
 	};
 
 	(void)argc;
-	if (!preloaded(argv)) {
-		printf("umockdev's %s could not be preloaded: the USB tests are skipped\n",
-		       PRELOAD);
+	if (!umockdev_dev_preloaded(argv)) {
+		printf("umockdev's preload library is missing: the USB tests are skipped\n");
 		return 0;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -3,13 +3,15 @@
  * completing interrupt IN URBs with the reports of tests/data/keypad_hid.reports at their times on
  * the virtual clock, so the real libusb pipe, the report map and the key state machine run. As
  * test_idcard_umockdev.c: in-process, the program re-executing itself with umockdev's preload
- * library; the ioctl handler runs on umockdev's thread and shares the rig under a lock. */
+ * library (tests/support/umockdev_dev.c); the ioctl handler runs on umockdev's thread and shares
+ * the rig under a lock. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/umockdev_dev.h"
 #include "drivers/keypad.h"
 
 #include <errno.h>
@@ -19,21 +21,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <umockdev.h>
 #include <unistd.h>
 
 #define MAX_EVENTS  64
-#define MAX_URBS    16
 #define MAX_REPORTS 64
-#define PRELOAD	    "libumockdev-preload.so.0"
 #define DESCRIPTION SRCDIR "/tests/data/keypad_hid.umockdev"
 #define REPORTS	    SRCDIR "/tests/data/keypad_hid.reports"
 #define SYSFS	    "/sys/devices/pci0000:00/0000:00:14.0/usb1/1-2"
 #define NODE	    "/dev/bus/usb/001/003"
 #define EP_IN	    0x81
 #define IDS	    "1209:0001"
-
-#define ASAN_LINK_ORDER "verify_asan_link_order=0"
 
 struct report {
 	int64_t at; /* on the virtual clock */
@@ -43,9 +40,7 @@ struct report {
 
 struct rig {
 	struct clock clock;
-	UMockdevTestbed *bed;
-	UMockdevIoctlBase *handler;
-	char *description;
+	struct umockdev_dev u; /* its URB queues are shared with the handler, under the lock */
 	struct dev *d;
 	struct dev_event ev[MAX_EVENTS];
 	int n;
@@ -56,10 +51,6 @@ struct rig {
 	bool driver_bound; /* usbhid holds the interface until it is detached */
 	bool claimed;
 	int detaches;
-	UMockdevIoctlData *in[MAX_URBS];
-	int n_in;
-	UMockdevIoctlData *done[MAX_URBS];
-	int n_done;
 	struct report rep[MAX_REPORTS]; /* due in order */
 	int n_rep, next_rep;
 	unsigned long unknown;
@@ -86,23 +77,9 @@ static const char *keys(const struct rig *r)
 	return out;
 }
 
-static void complete(UMockdevIoctlClient *client, int errnum)
-{
-	umockdev_ioctl_client_complete(client, errnum ? -1 : 0, errnum);
-}
-
-static UMockdevIoctlData *pop(UMockdevIoctlData **list, int *n)
-{
-	UMockdevIoctlData *d = list[0];
-
-	memmove(list, list + 1, (size_t)(--*n) * sizeof(*list));
-	return d;
-}
-
 static int submit(struct rig *r, UMockdevIoctlData *arg)
 {
-	UMockdevIoctlData *urb_data =
-		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_urb), NULL);
+	UMockdevIoctlData *urb_data = umockdev_dev_urb(arg);
 	struct usbdevfs_urb *urb;
 	UMockdevIoctlData *buf;
 
@@ -123,26 +100,23 @@ static int submit(struct rig *r, UMockdevIoctlData *arg)
 		return EFAULT;
 	}
 	umockdev_ioctl_data_unref(buf);
-	if (r->n_in < MAX_URBS)
-		r->in[r->n_in++] = urb_data;
-	else
-		umockdev_ioctl_data_unref(urb_data);
+	umockdev_dev_wait_in(&r->u, urb_data);
 	return 0;
 }
 
 /* The oldest cancelled URB, else the oldest IN URB filled with the next report that is due. */
 static int reap(struct rig *r, UMockdevIoctlData *arg)
 {
-	UMockdevIoctlData *urb_data = NULL, *ptr;
+	UMockdevIoctlData *urb_data = NULL;
 
-	if (r->n_done > 0) {
-		urb_data = pop(r->done, &r->n_done);
-	} else if (r->n_in > 0 && r->next_rep < r->n_rep &&
+	if (r->u.n_done > 0) {
+		urb_data = umockdev_dev_pop(r->u.done, &r->u.n_done);
+	} else if (r->u.n_in > 0 && r->next_rep < r->n_rep &&
 		   r->rep[r->next_rep].at <= clock_now_ms(&r->clock)) {
 		const struct report *rp = &r->rep[r->next_rep++];
 		struct usbdevfs_urb *urb;
 
-		urb_data = pop(r->in, &r->n_in);
+		urb_data = umockdev_dev_pop(r->u.in, &r->u.n_in);
 		urb = (struct usbdevfs_urb *)urb_data->data;
 		memcpy(urb->buffer, rp->data, (size_t)rp->len);
 		urb->actual_length = rp->len;
@@ -150,33 +124,8 @@ static int reap(struct rig *r, UMockdevIoctlData *arg)
 	}
 	if (!urb_data)
 		return EAGAIN;
-	ptr = umockdev_ioctl_data_resolve(arg, 0, sizeof(void *), NULL);
-	umockdev_ioctl_data_set_ptr(ptr, 0, urb_data);
-	umockdev_ioctl_data_unref(ptr);
-	umockdev_ioctl_data_unref(urb_data);
+	umockdev_dev_reaped(arg, urb_data);
 	return 0;
-}
-
-static int discard(struct rig *r, UMockdevIoctlData *arg)
-{
-	unsigned long addr = (unsigned long)*(void **)arg->data;
-
-	for (int i = 0; i < r->n_in; i++) {
-		if (r->in[i]->client_addr == addr) {
-			UMockdevIoctlData *d = r->in[i];
-
-			memmove(r->in + i, r->in + i + 1,
-				(size_t)(r->n_in - i - 1) * sizeof(*r->in));
-			r->n_in--;
-			((struct usbdevfs_urb *)d->data)->status = -ENOENT;
-			if (r->n_done < MAX_URBS)
-				r->done[r->n_done++] = d;
-			else
-				umockdev_ioctl_data_unref(d);
-			return 0;
-		}
-	}
-	return EINVAL;
 }
 
 static int driver_ioctl(struct rig *r, UMockdevIoctlData *arg)
@@ -207,7 +156,6 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	struct rig *r = ctx;
 	unsigned long req = umockdev_ioctl_client_get_request(client);
 	UMockdevIoctlData *arg = umockdev_ioctl_client_get_arg(client);
-	UMockdevIoctlData *d;
 	int err = 0;
 
 	(void)handler;
@@ -215,19 +163,9 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	if (r->gone) {
 		err = ENODEV;
 	} else if (req == USBDEVFS_GET_CAPABILITIES) {
-		d = umockdev_ioctl_data_resolve(arg, 0, sizeof(uint32_t), NULL);
-		*(uint32_t *)d->data = USBDEVFS_CAP_BULK_CONTINUATION |
-				       USBDEVFS_CAP_NO_PACKET_SIZE_LIM |
-				       USBDEVFS_CAP_REAP_AFTER_DISCONNECT;
-		umockdev_ioctl_data_unref(d);
+		umockdev_dev_capabilities(arg);
 	} else if (req == USBDEVFS_GETDRIVER) {
-		d = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_getdriver), NULL);
-		if (r->driver_bound)
-			snprintf(((struct usbdevfs_getdriver *)d->data)->driver,
-				 USBDEVFS_MAXDRIVERNAME + 1, "usbhid");
-		else
-			err = ENODATA;
-		umockdev_ioctl_data_unref(d);
+		err = umockdev_dev_getdriver(arg, r->driver_bound, "usbhid");
 	} else if (req == USBDEVFS_IOCTL) {
 		err = driver_ioctl(r, arg);
 	} else if (req == USBDEVFS_DISCONNECT_CLAIM) {
@@ -247,7 +185,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	} else if (req == USBDEVFS_REAPURBNDELAY || req == USBDEVFS_REAPURB) {
 		err = reap(r, arg);
 	} else if (req == USBDEVFS_DISCARDURB) {
-		err = discard(r, arg);
+		err = umockdev_dev_discard(&r->u, arg);
 	} else if (req == USBDEVFS_CLEAR_HALT || req == USBDEVFS_RESETEP) {
 		err = 0;
 	} else {
@@ -255,7 +193,7 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 		err = ENOTTY;
 	}
 	pthread_mutex_unlock(&r->lock);
-	complete(client, err);
+	umockdev_dev_complete(client, err);
 	return TRUE;
 }
 
@@ -331,31 +269,21 @@ static struct dev_status status(const struct rig *r)
 
 static void plug(struct rig *r)
 {
-	const char *desc = strstr(r->description, "P: ");
-	GError *err = NULL;
-
 	pthread_mutex_lock(&r->lock);
 	r->gone = false;
 	r->driver_bound = true;
 	r->claimed = false;
 	pthread_mutex_unlock(&r->lock);
-	assert_true(umockdev_testbed_attach_ioctl(r->bed, NODE, r->handler, &err));
-	if (!umockdev_testbed_add_from_string(r->bed, desc, &err))
-		fail_msg("umockdev description: %s", err->message);
+	umockdev_dev_plug(&r->u);
 }
 
 static void unplug(struct rig *r)
 {
 	pthread_mutex_lock(&r->lock);
 	r->gone = true;
-	while (r->n_in > 0)
-		umockdev_ioctl_data_unref(pop(r->in, &r->n_in));
-	while (r->n_done > 0)
-		umockdev_ioctl_data_unref(pop(r->done, &r->n_done));
+	umockdev_dev_drop(&r->u);
 	pthread_mutex_unlock(&r->lock);
-	umockdev_testbed_uevent(r->bed, SYSFS, "remove");
-	umockdev_testbed_remove_device(r->bed, SYSFS);
-	umockdev_testbed_detach_ioctl(r->bed, NODE, NULL);
+	umockdev_dev_unplug(&r->u);
 }
 
 static void open_dev(struct rig *r)
@@ -370,16 +298,11 @@ static void open_dev(struct rig *r)
 static int setup(void **state)
 {
 	struct rig *r = calloc(1, sizeof(*r));
-	gsize len;
 
 	assert_non_null(r);
 	pthread_mutex_init(&r->lock, NULL);
 	clock_init_virtual(&r->clock, 0);
-	assert_true(g_file_get_contents(DESCRIPTION, &r->description, &len, NULL));
-	r->bed = umockdev_testbed_new();
-	assert_non_null(r->bed);
-	r->handler = umockdev_ioctl_base_new();
-	g_signal_connect_after(r->handler, "handle-ioctl", G_CALLBACK(on_ioctl), r);
+	umockdev_dev_init(&r->u, DESCRIPTION, SYSFS, NODE, NULL, G_CALLBACK(on_ioctl), r);
 	plug(r);
 	open_dev(r);
 	run(r, 100);
@@ -398,9 +321,7 @@ static int teardown(void **state)
 		unplug(r);
 	assert_int_equal(r->unknown, 0);
 	assert_false(r->bad_urb);
-	g_object_unref(r->handler);
-	g_object_unref(r->bed);
-	g_free(r->description);
+	umockdev_dev_finish(&r->u);
 	pthread_mutex_destroy(&r->lock);
 	free(r);
 	return 0;
@@ -499,26 +420,6 @@ static void configuration_checked(void **state)
 	assert_int_equal(keypad_open(&cfg, &sink, &r->clock, &d), KERR_INVAL);
 }
 
-static bool preloaded(char **argv)
-{
-	const char *pre = getenv("LD_PRELOAD");
-	char buf[512];
-
-	if (pre && strstr(pre, "libumockdev-preload"))
-		return true;
-	if (getenv("KIOSK_UMOCKDEV_REEXEC"))
-		return false;
-	setenv("KIOSK_UMOCKDEV_REEXEC", "1", 1);
-	snprintf(buf, sizeof(buf), "%s%s%s", PRELOAD, pre && *pre ? ":" : "", pre ? pre : "");
-	setenv("LD_PRELOAD", buf, 1);
-	pre = getenv("ASAN_OPTIONS");
-	snprintf(buf, sizeof(buf), "%s%s%s", pre ? pre : "", pre && *pre ? ":" : "",
-		 ASAN_LINK_ORDER);
-	setenv("ASAN_OPTIONS", buf, 1);
-	execv("/proc/self/exe", argv);
-	return false;
-}
-
 int main(int argc, char **argv)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -532,9 +433,8 @@ int main(int argc, char **argv)
 	};
 
 	(void)argc;
-	if (!preloaded(argv)) {
-		printf("umockdev's %s could not be preloaded: the USB tests are skipped\n",
-		       PRELOAD);
+	if (!umockdev_dev_preloaded(argv)) {
+		printf("umockdev's preload library is missing: the USB tests are skipped\n");
 		return 0;
 	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
