@@ -500,8 +500,7 @@ static void cert_print(struct kiosk *k, struct ui_chrome *c)
 		break;
 	case SESSION_CERT_PRINTING:
 		c->title = "正在打印";
-		ui_screen_message(&k->frame, &k->theme, c, UI_PIC_PRINTER,
-				  ui_arena_printf(&k->arena, "《%s》", title),
+		ui_screen_message(&k->frame, &k->theme, c, UI_PIC_A4, ui_arena_printf(&k->arena, "《%s》", title),
 				  "正在打印，请在A4出纸口等候，打印完成前请勿离开。", NULL, 0);
 		break;
 	case SESSION_CERT_FAULT:

@@ -69,11 +69,12 @@ static void picture(struct ui_frame *f, const struct ui_theme *t, struct ui_rect
 			       true, t->accent);
 		break;
 	case UI_PIC_PRINTER:
+	case UI_PIC_A4:
 		ui_draw_box(f, (struct ui_rect){ cx - 4 * u, cy - 2 * u, 8 * u, 3 * u }, t->surface, t->border, 4,
 			    u / 3);
 		ui_draw_box(f, (struct ui_rect){ cx - 2 * u, cy + u, 4 * u, 3 * u }, t->surface, t->accent, 4, 0);
-		ui_text_center(f, (struct ui_rect){ cx - 2 * u, cy + u, 4 * u, 3 * u }, "回执", t->body_px, true,
-			       t->accent);
+		ui_text_center(f, (struct ui_rect){ cx - 2 * u, cy + u, 4 * u, 3 * u },
+			       pic == UI_PIC_A4 ? "证明" : "回执", t->body_px, true, t->accent);
 		ui_text_center(f, (struct ui_rect){ cx - 4 * u, cy - 2 * u, 8 * u, 3 * u }, "出纸口", t->body_px,
 			       true, t->muted);
 		break;

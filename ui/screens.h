@@ -15,7 +15,8 @@ struct ui_tile {
 void ui_screen_home(struct ui_frame *f, const struct ui_theme *t, const struct ui_chrome *c,
 		    const struct ui_tile *tiles, size_t n_tiles);
 
-enum ui_picture { UI_PIC_NONE, UI_PIC_CARD, UI_PIC_PRINTER, UI_PIC_BUSY, UI_PIC_OK, UI_PIC_ERROR, UI_PIC__COUNT };
+/* UI_PIC_PRINTER: a receipt leaving the thermal printer; UI_PIC_A4: a certificate leaving the A4 printer. */
+enum ui_picture { UI_PIC_NONE, UI_PIC_CARD, UI_PIC_PRINTER, UI_PIC_A4, UI_PIC_BUSY, UI_PIC_OK, UI_PIC_ERROR, UI_PIC__COUNT };
 
 struct ui_button_spec {
 	const char *label;
