@@ -12,6 +12,8 @@ CFLAGS ?= -O2 -g
 PKGS := sdl2 SDL2_ttf sqlite3 jansson libpng libjpeg libcrypto libqrencode libcurl libusb-1.0 cairo cairo-ft \
 	fontconfig
 PKGS += sane-backends
+# sd_notify: readiness and the watchdog under systemd (kiosk/notify.c).
+PKGS += libsystemd
 TEST_PKGS := cmocka
 # The reference platform (tests/platform/, docs/uplink.md section 13) links these; the kiosk does not.
 PLAT_PKGS := libmicrohttpd gnutls sqlite3 jansson libcrypto cairo fontconfig
@@ -61,8 +63,8 @@ else
 Q := @
 endif
 
-.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests
-.PHONY: image bundle image-test image-deps
+.PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests deb
+.PHONY: image bundle image-test image-deps FORCE
 .DEFAULT_GOAL := all
 
 all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
@@ -172,19 +174,27 @@ IMAGE_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo 0)
 IMAGE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 IMAGE_ENV = SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) IMAGE_VERSION=$(IMAGE_VERSION)
 IMAGE_KEYS := $(IMAGE_DIR)/keys
+# Without KIOSK_DEB, the package from make deb, copied only when its bytes change (it is reproducible).
+IMAGE_DEB := $(if $(KIOSK_DEB),$(KIOSK_DEB),$(IMAGE_DIR)/kiosk.deb)
 IMAGE_INPUTS := $(IMAGE_BOARD) image/packages.list $(shell find image/rootfs image/rauc -type f 2>/dev/null) \
-	mk/image-rootfs.sh mk/image-customize.sh $(KIOSK_DEB)
+	mk/image-rootfs.sh mk/image-customize.sh $(IMAGE_DEB)
 IMAGE_TEST := $(IMAGE_DIR)/test
 
 image-deps:
 	@sh mk/deps.sh image
+
+$(IMAGE_DIR)/kiosk.deb: FORCE
+	@mkdir -p $(@D)
+	@d=$$($(MAKE) --no-print-directory -s deb | tail -n 1) && [ -f "$$d" ] && \
+		{ cmp -s "$$d" $@ || cp "$$d" $@; }
+FORCE:
 
 $(IMAGE_KEYS)/ca.cert.pem:
 	@sh mk/image-keys.sh $(IMAGE_KEYS)
 
 $(IMAGE_DIR)/rootfs.tar: $(IMAGE_INPUTS) $(IMAGE_KEYS)/ca.cert.pem
 	@echo "  MMDEBST $@"
-	@t=$$(date +%s); $(IMAGE_ENV) sh mk/image-rootfs.sh $(IMAGE_BOARD) $@ $(IMAGE_KEYS)/ca.cert.pem $(KIOSK_DEB) \
+	@t=$$(date +%s); $(IMAGE_ENV) sh mk/image-rootfs.sh $(IMAGE_BOARD) $@ $(IMAGE_KEYS)/ca.cert.pem $(IMAGE_DEB) \
 		>$@.log 2>&1 || { tail -n 30 $@.log; exit 1; }; echo "rootfs: $@ in $$(($$(date +%s) - t)) s"
 
 $(IMAGE_DIR)/disk.img: $(IMAGE_DIR)/rootfs.tar image/grub/grub.cfg mk/image-assemble.sh
@@ -271,6 +281,11 @@ install: all
 	install -D -m 755 $(KIOSKCTL) $(DESTDIR)$(PREFIX)/bin/kioskctl
 	install -d $(DESTDIR)$(PREFIX)/share/kiosk
 	cp -r assets/. $(DESTDIR)$(PREFIX)/share/kiosk/
+
+# The Debian package for terminals (image/deb/README.md): $(O)/deb/kiosk_VERSION_ARCH.deb.
+deb: deps-build
+	@$(MAKE) --no-print-directory $(KIOSK) $(KIOSKCTL)
+	@sh mk/deb.sh $(O)/deb $(KIOSK) $(KIOSKCTL)
 
 clean:
 	rm -rf $(O)

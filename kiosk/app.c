@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "kiosk/devices.h"
 #include "kiosk/input.h"
+#include "kiosk/notify.h"
 #include "kiosk/sync.h"
 #include "kiosk/view.h"
 
@@ -20,6 +21,9 @@
 
 /* How often the retention purge runs after the one at start (monotonic ms). */
 #define PURGE_EVERY_MS (60LL * 60 * 1000)
+
+/* How often the health check writes to the store: once a minute is 1,440 small commits a day. */
+#define PROBE_EVERY_MS (60LL * 1000)
 
 /* Personal data the platform has held for store.retention_days goes; the case's skeleton stays for
  * 进度查询. Logged by count only. */
@@ -201,6 +205,8 @@ enum kerr app_init(struct kiosk *k, const struct kiosk_opts *opts)
 	k->state = FLOW_HOME;
 	flow_set_state(k, FLOW_HOME);
 	k->last_touch_ms = clock_now_ms(&k->clock);
+	health_init(&k->health, opts->script_path ? 0 : notify_watchdog_ms(), k->queue ? PROBE_EVERY_MS : 0,
+		    k->last_touch_ms);
 	return KERR_OK;
 }
 
@@ -265,6 +271,13 @@ void app_render(struct kiosk *k)
 		log_err("ui: frame arena full in %s; the screen is incomplete", flow_state_str(k->state));
 	ui_sdl_draw(k->ui, &k->frame);
 	k->frames++;
+	/* Ready once the first screen is on the panel: home, or the technician's not-provisioned screen. */
+	if (!k->ready_sent) {
+		k->ready_sent = true;
+		notify_ready(k->store_error[0]	 ? "home screen up; the store cannot be used"
+			     : k->catalog_error[0] ? "home screen up; the catalog cannot be used"
+						   : "home screen up");
+	}
 	if (k->opts.shots_dir && !k->opts.script_path) {
 		char name[64];
 
@@ -368,6 +381,39 @@ void app_handle(struct kiosk *k, struct ui_input *in)
 	}
 }
 
+/* The watchdog's side of a loop turn: the store probe when due (between residents), then a ping while healthy,
+ * or one WATCHDOG=trigger when the check failed. Pings come from here only, never from a thread, so a stuck
+ * loop stops them. */
+static void watchdog_turn(struct kiosk *k, int64_t now)
+{
+	struct health *h = &k->health;
+
+	if (k->queue && health_probe_due(h, now) && !flow_states()[k->state].is_session) {
+		enum kerr e = queue_probe(k->queue);
+
+		if (e != KERR_OK)
+			log_warn("health: the store refused its probe write: %s: %s", kerr_str(e),
+				 queue_errmsg(k->queue));
+		health_probe_result(h, e, clock_now_ms(&k->clock));
+	}
+	switch (health_tick(h, now)) {
+	case HEALTH_PING:
+		notify_watchdog();
+		break;
+	case HEALTH_TRIGGER: {
+		char status[160];
+
+		snprintf(status, sizeof(status), "health check failed: %s (busiest loop turn %lld ms, store %s)",
+			 health_fault_str(h->fault), (long long)h->worst_turn_ms, kerr_str(h->last_probe));
+		log_err("health: %s; asking systemd to restart the kiosk", status);
+		notify_watchdog_trigger(status);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 int app_run(struct kiosk *k)
 {
 	if (k->opts.script_path)
@@ -383,11 +429,17 @@ int app_run(struct kiosk *k)
 		if (k->quit)
 			break;
 		now = clock_now_ms(&k->clock);
+		health_turn_end(&k->health, now);
+		watchdog_turn(k, now);
+		now = clock_now_ms(&k->clock);
 		next = devices_next_deadline(k);
 		if (app_next_timer(k, now) < next)
 			next = app_next_timer(k, now);
+		if (health_next_deadline(&k->health) < next)
+			next = health_next_deadline(&k->health);
 		timeout = next == INT64_MAX ? -1 : next <= now ? 0 : next - now > 60000 ? 60000 : (int)(next - now);
 		ui_sdl_wait(k->ui, timeout, &in);
+		health_turn_start(&k->health, clock_now_ms(&k->clock));
 		app_handle(k, &in);
 	}
 	return k->exit_code;

@@ -9,6 +9,7 @@
 #include "kiosk/config.h"
 #include "kiosk/evalmap.h"
 #include "kiosk/flow.h"
+#include "kiosk/health.h"
 #include "kiosk/session.h"
 #include "offline-queue/queue.h"
 #include "offline-queue/uplink.h"
@@ -81,6 +82,8 @@ struct kiosk {
 	bool quit;
 	int exit_code;
 	struct control *control; /* the control socket, NULL when off */
+	struct health health;    /* decides the systemd watchdog's pings (kiosk/health.h) */
+	bool ready_sent;         /* READY=1 went out when the first screen was up */
 
 	struct uplink *uplink;   /* the sync worker, NULL when no platform is configured */
 	unsigned catalog_updates_seen;

@@ -247,6 +247,13 @@ enum kerr script_line(struct kiosk *k, const char *line, char *err, size_t errle
 			snprintf(err, errlen, "cannot save shot %s", a);
 			return KERR_IO;
 		}
+	} else if (!strcmp(cmd, "stall")) {
+		/* Blocks the loop for a number of real ms: how tests show the watchdog that a stuck loop stops
+		 * its pings. */
+		struct timespec ts = { atoll(a) / 1000, (atoll(a) % 1000) * 1000000 };
+
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
 	} else if (!strcmp(cmd, "quit")) {
 		k->quit = true;
 	} else {

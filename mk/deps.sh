@@ -6,7 +6,8 @@ set -eu
 build="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev fonts-noto-cjk libsqlite3-dev libjansson-dev
 libpng-dev libjpeg62-turbo-dev libssl-dev libqrencode-dev libcurl4-openssl-dev libmicrohttpd-dev libgnutls28-dev
 libusb-1.0-0-dev libcairo2-dev libcups2-dev cups-ipp-utils dbus avahi-daemon
-libsane-dev libsane1"
+libsane-dev libsane1
+libsystemd-dev"
 check="libcmocka-dev clang sqlite3 umockdev libumockdev-dev"
 # make image, bundle, image-test (image/README.md); grub-common's grub-script-check also serves make check.
 image="mmdebstrap uidmap e2fsprogs dosfstools mtools fdisk grub-efi-amd64-bin grub-common rauc squashfs-tools

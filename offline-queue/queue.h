@@ -261,6 +261,9 @@ enum kerr queue_purge(struct queue *q, int64_t retention_ms, struct queue_purge_
 
 /* Entries waiting for the uplink: pending or being sent. */
 enum kerr queue_outbox_pending(struct queue *q, int64_t *ret);
+/* The kiosk's health probe: one small committed write (the time, in the meta table). Errors: KERR_BUSY (the
+ * write lock stayed taken), KERR_PERM, KERR_FULL, KERR_IO. */
+enum kerr queue_probe(struct queue *q);
 
 const char *queue_material_status_str(enum queue_material_status s);
 

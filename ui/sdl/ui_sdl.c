@@ -69,6 +69,11 @@ static enum kerr open_window(struct ui_sdl *u, const struct ui_sdl_config *cfg)
 
 	/* Minimised when a system dialog takes focus, the kiosk would show residents nothing. */
 	SDL_SetHint(SDL_HINT_VIDEO_MINIMIZE_ON_FOCUS_LOSS, "0");
+	/* On a terminal, system key combinations (Alt+Tab, the Windows key) stay with the kiosk. On the console
+	 * SDL's evdev keyboard already keeps keys from the kernel's VT switching; the package leaves no login on
+	 * any other console either. */
+	if (cfg->fullscreen)
+		SDL_SetHint(SDL_HINT_GRAB_KEYBOARD, "1");
 	u->win = SDL_CreateWindow(cfg->title ? cfg->title : "kiosk", SDL_WINDOWPOS_CENTERED,
 				  SDL_WINDOWPOS_CENTERED, u->w, u->h, flags);
 	if (!u->win)
