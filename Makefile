@@ -173,7 +173,7 @@ KIOSK_DEB ?=
 IMAGE_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo 0)
 IMAGE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 IMAGE_ENV = SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) IMAGE_VERSION=$(IMAGE_VERSION)
-IMAGE_KEYS := $(IMAGE_DIR)/keys
+IMAGE_KEYS ?= $(IMAGE_DIR)/keys
 # Without KIOSK_DEB, the package from make deb, copied only when its bytes change (it is reproducible).
 IMAGE_DEB := $(if $(KIOSK_DEB),$(KIOSK_DEB),$(IMAGE_DIR)/kiosk.deb)
 IMAGE_INPUTS := $(IMAGE_BOARD) image/packages.list $(shell find image/rootfs image/rauc -type f 2>/dev/null) \

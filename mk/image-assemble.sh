@@ -69,6 +69,7 @@ find "$work/data" "$work/esp" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 
 mkext4() { # FILE SIZE_MB LABEL UUID DIR EXTRA_FEATURES
 	rm -f "$1"
+	truncate -s "$2M" "$1"
 	mke2fs -q -F -t ext4 -b 4096 -L "$3" -U "$4" -E "hash_seed=$4,root_owner=0:0" -O "$6" -d "$5" "$1" "$2M"
 }
 # The root slots are mounted read-only and never written, so they need no journal.
@@ -115,7 +116,8 @@ start=$a_start, size=$((ROOTFS_MB * mb)), type=$ROOT_TYPE, uuid=$PARTUUID_A, nam
 start=$b_start, size=$((ROOTFS_MB * mb)), type=$ROOT_TYPE, uuid=$PARTUUID_B, name="rootfs-b"
 start=$data_start, size=$((DATA_MB * mb)), type=$DATA_TYPE, uuid=$PARTUUID_DATA, name="data"
 SFDISK
-place() { dd if="$1" of="$out/disk.img" bs=512 seek="$2" conv=notrunc,sparse status=none; }
+# Partitions start on MiB boundaries: whole-MiB blocks, holes left as holes.
+place() { dd if="$1" of="$out/disk.img" bs=1M seek=$(($2 / mb)) conv=notrunc,sparse status=none; }
 place "$out/esp.vfat" "$esp_start"
 place "$out/rootfs.ext4" "$a_start"
 place "$out/rootfs.ext4" "$b_start"

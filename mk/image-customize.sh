@@ -1,11 +1,17 @@
 #!/bin/sh
 # mmdebstrap customize hook: puts the image's own files into the root tree $1 (image/rootfs/, RAUC's
 # system.conf and keyring, the health check) and settles what a read-only root needs.
-# Environment from mk/image-rootfs.sh: IMAGE_SRC, IMAGE_BOARD, IMAGE_KEYRING, IMAGE_VERSION, SOURCE_DATE_EPOCH.
+# Environment from mk/image-rootfs.sh: IMAGE_SRC, IMAGE_BOARD, IMAGE_KEYRING, IMAGE_VERSION, SOURCE_DATE_EPOCH,
+# IMAGE_DEB (the kiosk package, optional).
 set -eu
 root=$1
 . "$IMAGE_BOARD"
 
+if [ -n "${IMAGE_DEB:-}" ]; then
+	cp "$IMAGE_DEB" "$root/tmp/kiosk.deb"
+	DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q --no-install-recommends /tmp/kiosk.deb
+	rm -f "$root/tmp/kiosk.deb"
+fi
 cp -R "$IMAGE_SRC/image/rootfs/." "$root/"
 install -d "$root/etc/rauc" "$root/usr/lib/kiosk-image" "$root/data" "$root/boot/efi" \
 	"$root/var/lib/rauc" "$root/var/lib/kiosk" "$root/var/log/journal"

@@ -19,8 +19,8 @@ pkgs=$(sed -e 's/#.*//' "$here/image/packages.list" | tr -s ' \n' '\n' | grep -v
 pkgs="$pkgs$KERNEL_PKG,$(echo "$BOARD_PKGS" | tr -s ' ' ',')"
 if [ -n "$deb" ]; then
 	[ -f "$deb" ] || { echo "$0: no kiosk package at $deb" >&2; exit 1; }
-	# mmdebstrap installs a local .deb named by an absolute path, with its dependencies from the mirror.
-	pkgs="$pkgs,$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")"
+	# Installed by the customize hook from inside the tree, where dpkg can see it; apt brings its dependencies.
+	export IMAGE_DEB="$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")"
 else
 	echo "$0: warning: no kiosk package given; the image has no kiosk" >&2
 fi
