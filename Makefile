@@ -64,7 +64,7 @@ Q := @
 endif
 
 .PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests deb
-.PHONY: image bundle image-test image-deps FORCE
+.PHONY: image bundle image-test image-deps image-deb
 .DEFAULT_GOAL := all
 
 all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
@@ -183,11 +183,14 @@ IMAGE_TEST := $(IMAGE_DIR)/test
 image-deps:
 	@sh mk/deps.sh image
 
-$(IMAGE_DIR)/kiosk.deb: FORCE
-	@mkdir -p $(@D)
+# Refreshes $(IMAGE_DIR)/kiosk.deb in a make of its own, before the one that builds the image, so the root file
+# system is rebuilt only when the package's bytes changed.
+image-deb:
+ifeq ($(KIOSK_DEB),)
+	@mkdir -p $(IMAGE_DIR)
 	@d=$$($(MAKE) --no-print-directory -s deb | tail -n 1) && [ -f "$$d" ] && \
-		{ cmp -s "$$d" $@ || cp "$$d" $@; }
-FORCE:
+		{ cmp -s "$$d" $(IMAGE_DIR)/kiosk.deb || cp "$$d" $(IMAGE_DIR)/kiosk.deb; }
+endif
 
 $(IMAGE_KEYS)/ca.cert.pem:
 	@sh mk/image-keys.sh $(IMAGE_KEYS)
@@ -201,12 +204,14 @@ $(IMAGE_DIR)/disk.img: $(IMAGE_DIR)/rootfs.tar image/grub/grub.cfg mk/image-asse
 	@$(IMAGE_ENV) sh mk/image-assemble.sh $(IMAGE_BOARD) $< $(IMAGE_DIR)
 
 image: image-deps
+	@$(MAKE) --no-print-directory image-deb
 	@$(MAKE) --no-print-directory $(IMAGE_DIR)/disk.img
 
 $(IMAGE_DIR)/kiosk.raucb: $(IMAGE_DIR)/disk.img mk/image-bundle.sh
 	@$(IMAGE_ENV) sh mk/image-bundle.sh $(IMAGE_BOARD) $(IMAGE_DIR)/rootfs.ext4 $(IMAGE_KEYS) $@
 
 bundle: image-deps
+	@$(MAKE) --no-print-directory image-deb
 	@$(MAKE) --no-print-directory $(IMAGE_DIR)/kiosk.raucb
 
 # The boot test runs a test variant (tests/image/overlay-*: a root shell on the serial console, shorter health
@@ -219,10 +224,12 @@ $(IMAGE_TEST)/bundles/%.raucb: $(IMAGE_DIR)/rootfs.tar mk/image-assemble.sh mk/i
 	@mkdir -p $(@D)
 	@$(IMAGE_ENV) ROOTFS_ONLY=1 sh mk/image-assemble.sh $(IMAGE_BOARD) $< $(IMAGE_TEST)/$* \
 		tests/image/overlay-test tests/image/overlay-$*
-	@SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) IMAGE_VERSION=$(IMAGE_VERSION)-$* sh mk/image-bundle.sh $(IMAGE_BOARD) $(IMAGE_TEST)/$*/rootfs.ext4 $(IMAGE_KEYS) $@
+	@SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) IMAGE_VERSION=$(IMAGE_VERSION)-$* \
+		sh mk/image-bundle.sh $(IMAGE_BOARD) $(IMAGE_TEST)/$*/rootfs.ext4 $(IMAGE_KEYS) $@
 	@rm -f $(IMAGE_TEST)/$*/rootfs.ext4
 
 image-test: image-deps
+	@$(MAKE) --no-print-directory image-deb
 	@$(MAKE) --no-print-directory $(IMAGE_TEST)/disk.img $(IMAGE_TEST)/bundles/update.raucb \
 		$(IMAGE_TEST)/bundles/broken.raucb
 	@python3 tests/image/boot_test.py --board $(IMAGE_BOARD) --disk $(IMAGE_TEST)/disk.img \

@@ -82,8 +82,18 @@ class Shell:
         self.con = con
         self.n = 0
 
-    def login(self, since, timeout=120):
-        self.con.expect(r"root@kiosk:[^\n]*# ", timeout, since, "root shell on the serial console")
+    def login(self, timeout=120):
+        """Waits for the shell: a prompt may already have gone by, so ask for a fresh one until it comes."""
+        deadline = time.monotonic() + timeout
+        while True:
+            start = self.con.mark()
+            self.con.send("\n")
+            try:
+                self.con.expect(r"root@kiosk:[^\n]*# ", 5, start, "root shell on the serial console")
+                break
+            except Failed:
+                if time.monotonic() > deadline:
+                    raise
         # Kernel and systemd messages would mix with command output.
         self.run("dmesg -n 1; stty cols 200 -echo", 30)
 
@@ -165,8 +175,11 @@ def main():
         print("image-test: QEMU (TCG) booting %s; console in %s" % (a.disk, a.log), flush=True)
         # 1. First boot: slot A, the kiosk ready, the slot marked good.
         p = wait_boot(con, 0, "A", a.ready_timeout, "boot 1")
-        sh.login(p)
+        sh.login()
         t = time.monotonic()
+        video = sh.run("journalctl -b -u kiosk.service -o cat | grep -i -m 3 -E 'video|kmsdrm|display'", 30,
+                       check=False)
+        print("  kiosk's display: %s" % (video.replace("\n", " | ") or "(nothing logged)"), flush=True)
 
         # 2. A hung kiosk: SIGSTOP its main process; systemd's watchdog must kill and restart it.
         n0 = int(sh.run("systemctl show -P NRestarts kiosk.service", 30))
@@ -195,7 +208,7 @@ def main():
         p = con.mark()
         sh.con.send("systemctl reboot\n")
         p = wait_boot(con, p, "B", a.ready_timeout, "boot 2")
-        sh.login(p)
+        sh.login()
         if booted_slot(sh) != "B" or sh.run("cat /etc/kiosk-image-variant", 30) != "update":
             raise Failed("boot 2 is not the update in slot B")
         t = step("update: booted slot B with the update", t)
@@ -212,7 +225,7 @@ def main():
         _, p = con.expect(r"kiosk-health: trial boot failed: rebooting", 60, p, "boot 3: reboot to fall back")
         t = step("boot 3: health check failed, slot A not marked good, rebooting", t)
         p = wait_boot(con, p, "B", a.ready_timeout, "boot 4")
-        sh.login(p)
+        sh.login()
         if booted_slot(sh) != "B" or sh.run("cat /etc/kiosk-image-variant", 30) != "update":
             raise Failed("boot 4 did not fall back to the update in slot B")
         env = sh.run("grub-editenv /boot/efi/EFI/BOOT/grubenv list | tr '\\n' ' '", 30)
