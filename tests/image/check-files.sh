@@ -9,7 +9,7 @@ bad() { echo "FAIL: $*"; fail=1; }
 for f in mk/image-*.sh image/rauc/kiosk-health tests/image/check-files.sh; do
 	sh -n "$f" || bad "$f: shell syntax"
 done
-python3 -m py_compile tests/image/boot_test.py 2>/dev/null || bad "tests/image/boot_test.py: python syntax"
+python3 -c "import ast, sys; ast.parse(open(sys.argv[1]).read())" tests/image/boot_test.py || bad "tests/image/boot_test.py: python syntax"
 
 if command -v grub-script-check >/dev/null; then
 	grub-script-check image/grub/grub.cfg || bad "image/grub/grub.cfg: GRUB syntax"
