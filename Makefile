@@ -67,6 +67,7 @@ Q := @
 endif
 
 .PHONY: all run check bench fuzz format tidy install clean deps-build deps-check build-tests deb soak
+.PHONY: image bundle image-test image-deps image-deb
 .DEFAULT_GOAL := all
 
 all: $(KIOSK) $(KIOSKCTL) $(PLATFORM)
@@ -219,6 +220,76 @@ $(O)/bench/bench_%: bench/bench_%.c $(O)/libkiosk.a
 $(O)/bench/bench_uplink: BENCH_LIBS = $(TEST_LIBS)
 $(O)/bench/bench_uplink: $(O)/tests/support/plat_proc.o $(PLATFORM)
 
+# The terminal's disk image, RAUC bundles and the QEMU boot test (image/README.md). Slow: never part of check.
+# IMAGE_BOARD= the board file; KIOSK_DEB= the kiosk package to install; IMAGE_VERSION= the bundle's version.
+IMAGE_BOARD ?= image/board/x86-64.conf
+IMAGE_DIR := $(O)/image
+KIOSK_DEB ?=
+IMAGE_VERSION ?= $(shell git describe --always --dirty 2>/dev/null || echo 0)
+IMAGE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+IMAGE_ENV = SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) IMAGE_VERSION=$(IMAGE_VERSION)
+IMAGE_KEYS ?= $(IMAGE_DIR)/keys
+# Without KIOSK_DEB, the package from make deb, copied only when its bytes change (it is reproducible).
+IMAGE_DEB := $(if $(KIOSK_DEB),$(KIOSK_DEB),$(IMAGE_DIR)/kiosk.deb)
+IMAGE_INPUTS := $(IMAGE_BOARD) image/packages.list $(shell find image/rootfs image/rauc -type f 2>/dev/null) \
+	mk/image-rootfs.sh mk/image-customize.sh $(IMAGE_DEB)
+IMAGE_TEST := $(IMAGE_DIR)/test
+
+image-deps:
+	@sh mk/deps.sh image
+
+# Refreshes $(IMAGE_DIR)/kiosk.deb in a make of its own, before the one that builds the image, so the root file
+# system is rebuilt only when the package's bytes changed.
+image-deb:
+ifeq ($(KIOSK_DEB),)
+	@mkdir -p $(IMAGE_DIR)
+	@d=$$($(MAKE) --no-print-directory -s deb | tail -n 1) && [ -f "$$d" ] && \
+		{ cmp -s "$$d" $(IMAGE_DIR)/kiosk.deb || cp "$$d" $(IMAGE_DIR)/kiosk.deb; }
+endif
+
+$(IMAGE_KEYS)/ca.cert.pem:
+	@sh mk/image-keys.sh $(IMAGE_KEYS)
+
+$(IMAGE_DIR)/rootfs.tar: $(IMAGE_INPUTS) $(IMAGE_KEYS)/ca.cert.pem
+	@echo "  MMDEBST $@"
+	@t=$$(date +%s); $(IMAGE_ENV) sh mk/image-rootfs.sh $(IMAGE_BOARD) $@ $(IMAGE_KEYS)/ca.cert.pem $(IMAGE_DEB) \
+		>$@.log 2>&1 || { tail -n 30 $@.log; exit 1; }; echo "rootfs: $@ in $$(($$(date +%s) - t)) s"
+
+$(IMAGE_DIR)/disk.img: $(IMAGE_DIR)/rootfs.tar image/grub/grub.cfg mk/image-assemble.sh
+	@$(IMAGE_ENV) sh mk/image-assemble.sh $(IMAGE_BOARD) $< $(IMAGE_DIR)
+
+image: image-deps
+	@$(MAKE) --no-print-directory image-deb
+	@$(MAKE) --no-print-directory $(IMAGE_DIR)/disk.img
+
+$(IMAGE_DIR)/kiosk.raucb: $(IMAGE_DIR)/disk.img mk/image-bundle.sh
+	@$(IMAGE_ENV) sh mk/image-bundle.sh $(IMAGE_BOARD) $(IMAGE_DIR)/rootfs.ext4 $(IMAGE_KEYS) $@
+
+bundle: image-deps
+	@$(MAKE) --no-print-directory image-deb
+	@$(MAKE) --no-print-directory $(IMAGE_DIR)/kiosk.raucb
+
+# The boot test runs a test variant (tests/image/overlay-*: a root shell on the serial console, shorter health
+# windows) and two bundles made from it: an update, and a broken one whose kiosk never gets ready.
+$(IMAGE_TEST)/disk.img: $(IMAGE_DIR)/rootfs.tar image/grub/grub.cfg mk/image-assemble.sh \
+		$(shell find tests/image/overlay-test -type f)
+	@$(IMAGE_ENV) sh mk/image-assemble.sh $(IMAGE_BOARD) $< $(IMAGE_TEST) tests/image/overlay-test
+$(IMAGE_TEST)/bundles/%.raucb: $(IMAGE_DIR)/rootfs.tar mk/image-assemble.sh mk/image-bundle.sh \
+		$(shell find tests/image/overlay-test tests/image/overlay-update tests/image/overlay-broken -type f)
+	@mkdir -p $(@D)
+	@$(IMAGE_ENV) ROOTFS_ONLY=1 sh mk/image-assemble.sh $(IMAGE_BOARD) $< $(IMAGE_TEST)/$* \
+		tests/image/overlay-test tests/image/overlay-$*
+	@SOURCE_DATE_EPOCH=$(IMAGE_EPOCH) IMAGE_VERSION=$(IMAGE_VERSION)-$* \
+		sh mk/image-bundle.sh $(IMAGE_BOARD) $(IMAGE_TEST)/$*/rootfs.ext4 $(IMAGE_KEYS) $@
+	@rm -f $(IMAGE_TEST)/$*/rootfs.ext4
+
+image-test: image-deps
+	@$(MAKE) --no-print-directory image-deb
+	@$(MAKE) --no-print-directory $(IMAGE_TEST)/disk.img $(IMAGE_TEST)/bundles/update.raucb \
+		$(IMAGE_TEST)/bundles/broken.raucb
+	@python3 tests/image/boot_test.py --board $(IMAGE_BOARD) --disk $(IMAGE_TEST)/disk.img \
+		--bundles $(IMAGE_TEST)/bundles --log $(IMAGE_TEST)/console.log
+
 deps-build:
 	@sh mk/deps.sh build
 deps-check:
@@ -235,6 +306,9 @@ else
 	@CAMFRAMES=$(CAMFRAMES) sh mk/run.sh $(KIOSK) $(O)/run-data $(RUN_ARGS)
 endif
 
+# The image's scripts and configuration, in seconds (the image itself is make image).
+IMAGE_CHECKS := tests/image/check-files.sh
+
 build-tests: $(KIOSK) $(KIOSKCTL) $(PLATFORM) $(TEST_BIN) $(FUZZ_BIN) $(CAMFRAMES) $(DELIVER_CHECK)
 
 # Every test, headless. Ends with "N passed, N failed".
@@ -243,7 +317,7 @@ check: deps-check
 	@sh mk/layering.sh
 	@SDL_VIDEODRIVER=offscreen SDL_AUDIODRIVER=dummy KIOSK_LOG=warn $(SAN_ENV) \
 		KIOSK_BIN=$(abspath $(KIOSK)) KIOSKCTL_BIN=$(abspath $(KIOSKCTL)) \
-		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN)) $(PKG_TESTS)
+		sh mk/run-tests.sh $(sort $(TEST_BIN)) $(sort $(FUZZ_BIN)) $(PKG_TESTS) $(IMAGE_CHECKS)
 
 # Long runs under ASan/LSan in their own build folder (mk/soak.sh): 10,000 journeys in one kiosk
 # (leaks, RSS trend, delivery), 1,000 kill points of the crash loop. SOAK_JOURNEYS=, CRASH_POINTS=.

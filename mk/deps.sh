@@ -1,6 +1,6 @@
 #!/bin/sh
 # Installs the Debian 12 packages the kiosk needs to build, run and test, and only those that are missing.
-# Usage: mk/deps.sh [build|check|bench]. Idempotent: with everything present it runs no apt-get at all.
+# Usage: mk/deps.sh [build|check|bench|image]. Idempotent: with everything present it runs no apt-get at all.
 set -eu
 
 build="build-essential pkg-config libsdl2-dev libsdl2-ttf-dev fonts-noto-cjk libsqlite3-dev libjansson-dev
@@ -11,11 +11,17 @@ libsystemd-dev"
 check="libcmocka-dev clang sqlite3 umockdev libumockdev-dev"
 # libfaketime: the RTC reset and jumped under the real kiosk binary (tests/flow/test_clock_faults.c).
 check="$check faketime"
+# grub-script-check checks the image's grub.cfg in make check (tests/image/check-files.sh).
+check="$check grub-common"
+# make image, bundle, image-test (image/README.md); grub-common's grub-script-check also serves make check.
+image="mmdebstrap uidmap e2fsprogs dosfstools mtools fdisk grub-efi-amd64-bin grub-common rauc squashfs-tools
+bmap-tools openssl qemu-system-x86 ovmf python3"
 
 case "${1:-build}" in
 build) want="$build" ;;
 check | bench) want="$build $check" ;;
-*) echo "usage: $0 [build|check|bench]" >&2; exit 2 ;;
+image) want="$image" ;;
+*) echo "usage: $0 [build|check|bench|image]" >&2; exit 2 ;;
 esac
 
 missing=""
