@@ -339,10 +339,7 @@ enum kerr uplink_body_certs(const char *cert_id, const char *id_type, const char
 
 /* Parsing. */
 
-static enum kerr why_fail(char *why, size_t why_size, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static enum kerr why_fail(char *why, size_t why_size, const char *fmt, ...)
+enum kerr uplink_why_fail(char *why, size_t why_size, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -360,22 +357,22 @@ static json_t *load(const char *body, size_t len, char *why, size_t why_size)
 	json_t *root;
 
 	if (!body || len == 0) {
-		why_fail(why, why_size, "empty reply");
+		uplink_why_fail(why, why_size, "empty reply");
 		return NULL;
 	}
 	if (len > UPLINK_MAX_CATALOG) {
-		why_fail(why, why_size, "reply of %zu bytes is too long", len);
+		uplink_why_fail(why, why_size, "reply of %zu bytes is too long", len);
 		return NULL;
 	}
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		why_fail(why, why_size, "reply is not JSON: %s (at byte %d)", jerr.text,
+		uplink_why_fail(why, why_size, "reply is not JSON: %s (at byte %d)", jerr.text,
 			 jerr.position);
 		return NULL;
 	}
 	if (!json_is_object(root)) {
 		json_decref(root);
-		why_fail(why, why_size, "reply is not a JSON object");
+		uplink_why_fail(why, why_size, "reply is not a JSON object");
 		return NULL;
 	}
 	return root;
@@ -393,19 +390,19 @@ static enum kerr get_str(json_t *obj, const char *key, char *buf, size_t size, b
 
 	buf[0] = '\0';
 	if (!v || json_is_null(v))
-		return required ? why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
+		return required ? uplink_why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
 	if (!json_is_string(v))
-		return why_fail(why, why_size, "reply's %s is not a string", key);
+		return uplink_why_fail(why, why_size, "reply's %s is not a string", key);
 	s = json_string_value(v);
 	n = json_string_length(v);
 	if (n >= size)
-		return why_fail(why, why_size, "reply's %s is longer than %zu bytes", key,
+		return uplink_why_fail(why, why_size, "reply's %s is longer than %zu bytes", key,
 				size - 1);
 	if (required && n == 0)
-		return why_fail(why, why_size, "reply's %s is empty", key);
+		return uplink_why_fail(why, why_size, "reply's %s is empty", key);
 	for (size_t i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return why_fail(why, why_size, "reply's %s holds a control character", key);
+			return uplink_why_fail(why, why_size, "reply's %s holds a control character", key);
 	memcpy(buf, s, n + 1);
 	return KERR_OK;
 }
@@ -417,12 +414,12 @@ static enum kerr get_int(json_t *obj, const char *key, int64_t *ret, int64_t min
 
 	*ret = 0;
 	if (!v || json_is_null(v))
-		return required ? why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
+		return required ? uplink_why_fail(why, why_size, "reply has no %s", key) : KERR_OK;
 	if (!json_is_integer(v))
-		return why_fail(why, why_size, "reply's %s is not an integer", key);
+		return uplink_why_fail(why, why_size, "reply's %s is not an integer", key);
 	*ret = json_integer_value(v);
 	if (*ret < min || *ret > max)
-		return why_fail(why, why_size, "reply's %s is out of range", key);
+		return uplink_why_fail(why, why_size, "reply's %s is out of range", key);
 	return KERR_OK;
 }
 
@@ -466,7 +463,7 @@ enum kerr uplink_parse_case(const char *body, size_t len, struct uplink_case_rep
 		err = get_int(root, "pages_missing", &ret->pages_missing, 0, 128 * 64, false, why,
 			      why_size);
 	if (!err && ret->status[0] && !status_ok(ret->status))
-		err = why_fail(why, why_size, "reply's status is not a status word");
+		err = uplink_why_fail(why, why_size, "reply's status is not a status word");
 	json_decref(root);
 	return err;
 }
@@ -502,13 +499,13 @@ static enum kerr parse_status(json_t *o, struct uplink_case_status *c, char *why
 	enum kerr err;
 
 	if (!json_is_object(o))
-		return why_fail(why, why_size, "a case in the reply is not an object");
+		return uplink_why_fail(why, why_size, "a case in the reply is not an object");
 	err = get_str(o, "platform_no", c->platform_no, sizeof(c->platform_no), false, why,
 		      why_size);
 	if (!err)
 		err = get_str(o, "case_no", c->case_no, sizeof(c->case_no), false, why, why_size);
 	if (!err && !c->platform_no[0] && !c->case_no[0])
-		err = why_fail(why, why_size, "a case in the reply has no number");
+		err = uplink_why_fail(why, why_size, "a case in the reply has no number");
 	if (!err)
 		err = get_str(o, "impl_code", c->impl_code, sizeof(c->impl_code), false, why,
 			      why_size);
@@ -518,7 +515,7 @@ static enum kerr parse_status(json_t *o, struct uplink_case_status *c, char *why
 	if (!err)
 		err = get_str(o, "status", c->status, sizeof(c->status), true, why, why_size);
 	if (!err && !status_ok(c->status))
-		err = why_fail(why, why_size, "a case's status is not a status word");
+		err = uplink_why_fail(why, why_size, "a case's status is not a status word");
 	if (!err)
 		err = get_str(o, "status_text", c->status_text, sizeof(c->status_text), false, why,
 			      why_size);
@@ -526,7 +523,7 @@ static enum kerr parse_status(json_t *o, struct uplink_case_status *c, char *why
 		err = get_str(o, "promised_date", c->promised_date, sizeof(c->promised_date), false,
 			      why, why_size);
 	if (!err && !date_ok(c->promised_date))
-		err = why_fail(why, why_size, "a case's promised_date is not YYYYMMDD");
+		err = uplink_why_fail(why, why_size, "a case's promised_date is not YYYYMMDD");
 	if (!err)
 		err = get_int(o, "updated_ms", &c->updated_ms, 0, INT64_MAX, false, why, why_size);
 	return err;
@@ -543,9 +540,9 @@ enum kerr uplink_parse_query(const char *body, size_t len, struct uplink_query_r
 	memset(ret, 0, sizeof(*ret));
 	arr = json_object_get(root, "cases");
 	if (!json_is_array(arr))
-		err = why_fail(why, why_size, "reply has no cases array");
+		err = uplink_why_fail(why, why_size, "reply has no cases array");
 	else if (json_array_size(arr) > UPLINK_MAX_QUERY_CASES)
-		err = why_fail(why, why_size, "reply has %zu cases, at most %d",
+		err = uplink_why_fail(why, why_size, "reply has %zu cases, at most %d",
 			       json_array_size(arr), UPLINK_MAX_QUERY_CASES);
 	for (size_t i = 0; !err && i < json_array_size(arr); i++) {
 		err = parse_status(json_array_get(arr, i), &ret->cases[i], why, why_size);
@@ -571,7 +568,7 @@ static enum kerr parse_cert(json_t *o, struct uplink_cert *c, char *why, size_t 
 	enum kerr err;
 
 	if (!json_is_object(o))
-		return why_fail(why, why_size, "a certificate in the reply is not an object");
+		return uplink_why_fail(why, why_size, "a certificate in the reply is not an object");
 	err = get_str(o, "cert_id", c->cert_id, sizeof(c->cert_id), true, why, why_size);
 	if (!err)
 		err = get_str(o, "title", c->title, sizeof(c->title), true, why, why_size);
@@ -580,7 +577,7 @@ static enum kerr parse_cert(json_t *o, struct uplink_cert *c, char *why, size_t 
 	if (!err)
 		err = get_str(o, "issued_date", c->issued_date, sizeof(c->issued_date), true, why, why_size);
 	if (!err && !date_ok(c->issued_date))
-		err = why_fail(why, why_size, "a certificate's issued_date is not YYYYMMDD");
+		err = uplink_why_fail(why, why_size, "a certificate's issued_date is not YYYYMMDD");
 	if (!err)
 		err = get_int(o, "pages", &c->pages, 1, 1000, false, why, why_size);
 	if (!err)
@@ -588,14 +585,14 @@ static enum kerr parse_cert(json_t *o, struct uplink_cert *c, char *why, size_t 
 	if (!err)
 		err = get_str(o, "sha256", c->sha256, sizeof(c->sha256), true, why, why_size);
 	if (!err && !hex64(c->sha256))
-		err = why_fail(why, why_size, "a certificate's sha256 is not 64 lowercase hex digits");
+		err = uplink_why_fail(why, why_size, "a certificate's sha256 is not 64 lowercase hex digits");
 	/* The id names a file while it prints: letters, digits and - . _ only. */
 	for (const char *p = c->cert_id; !err && *p; p++)
 		if (!((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' ||
 		      *p == '.' || *p == '_'))
-			err = why_fail(why, why_size, "a certificate's cert_id holds a character other than A-Z a-z 0-9 - . _");
+			err = uplink_why_fail(why, why_size, "a certificate's cert_id holds a character other than A-Z a-z 0-9 - . _");
 	if (!err && c->cert_id[0] == '.')
-		err = why_fail(why, why_size, "a certificate's cert_id starts with a dot");
+		err = uplink_why_fail(why, why_size, "a certificate's cert_id starts with a dot");
 	return err;
 }
 
@@ -610,9 +607,9 @@ enum kerr uplink_parse_certs(const char *body, size_t len, struct uplink_cert_li
 	memset(ret, 0, sizeof(*ret));
 	arr = json_object_get(root, "certificates");
 	if (!json_is_array(arr))
-		err = why_fail(why, why_size, "reply has no certificates array");
+		err = uplink_why_fail(why, why_size, "reply has no certificates array");
 	else if (json_array_size(arr) > UPLINK_MAX_CERTS)
-		err = why_fail(why, why_size, "reply has %zu certificates, at most %d", json_array_size(arr),
+		err = uplink_why_fail(why, why_size, "reply has %zu certificates, at most %d", json_array_size(arr),
 			       UPLINK_MAX_CERTS);
 	for (size_t i = 0; !err && i < json_array_size(arr); i++) {
 		err = parse_cert(json_array_get(arr, i), &ret->certs[i], why, why_size);

@@ -192,4 +192,8 @@ int64_t uplink_backoff_ms(int attempts, int64_t base_ms, int64_t cap_ms, uint64_
 /* RFC 3339 in UTC+8 to the second: "2026-11-23T09:31:05+08:00". */
 void uplink_time_str(int64_t wall_ms, char ret[32]);
 
+/* For the reply parsers: writes the reason into why (when given) and returns KERR_PROTO, the one code a
+ * malformed reply gets. */
+enum kerr uplink_why_fail(char *why, size_t why_size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 #endif

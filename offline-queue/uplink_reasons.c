@@ -2,23 +2,13 @@
  * every bad rating, so nothing is taken that the screen or a province's interface could choke on. */
 #include "offline-queue/uplink_reasons.h"
 
+#include "offline-queue/uplink_codec.h"
+
 #include <jansson.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
-static enum kerr bad(char *why, size_t why_size, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && why_size) {
-		va_start(ap, fmt);
-		vsnprintf(why, why_size, fmt, ap);
-		va_end(ap);
-	}
-	return KERR_PROTO;
-}
 
 static bool code_ok(const char *s)
 {
@@ -53,14 +43,14 @@ static enum kerr one(json_t *r, size_t i, struct uplink_reason *out, char *why, 
 	size_t k;
 
 	if (!json_is_object(r))
-		return bad(why, why_size, "reasons[%zu]: not an object", i);
+		return uplink_why_fail(why, why_size, "reasons[%zu]: not an object", i);
 	/* jansson keeps embedded NULs: a string whose length differs from strlen is refused. */
 	if (!code || strlen(code) != json_string_length(json_object_get(r, "code")) || !code_ok(code))
-		return bad(why, why_size, "reasons[%zu].code: 1 to 15 of A-Z a-z 0-9 _ . -", i);
+		return uplink_why_fail(why, why_size, "reasons[%zu].code: 1 to 15 of A-Z a-z 0-9 _ . -", i);
 	if (!text || strlen(text) != json_string_length(json_object_get(r, "text")) || !text_ok(text))
-		return bad(why, why_size, "reasons[%zu].text: 1 to 63 bytes, no control characters", i);
+		return uplink_why_fail(why, why_size, "reasons[%zu].text: 1 to 63 bytes, no control characters", i);
 	if (!json_is_array(levels) || json_array_size(levels) < 1 || json_array_size(levels) > 2)
-		return bad(why, why_size, "reasons[%zu].levels: one or both bad levels", i);
+		return uplink_why_fail(why, why_size, "reasons[%zu].levels: one or both bad levels", i);
 	memset(out, 0, sizeof(*out));
 	json_array_foreach(levels, k, l) {
 		const char *s = json_string_value(l);
@@ -70,7 +60,7 @@ static enum kerr one(json_t *r, size_t i, struct uplink_reason *out, char *why, 
 		else if (s && strcmp(s, "very_dissatisfied") == 0 && !out->for_level[1])
 			out->for_level[1] = true;
 		else
-			return bad(why, why_size, "reasons[%zu].levels: dissatisfied or very_dissatisfied, once each",
+			return uplink_why_fail(why, why_size, "reasons[%zu].levels: dissatisfied or very_dissatisfied, once each",
 				   i);
 	}
 	snprintf(out->code, sizeof(out->code), "%s", code);
@@ -88,11 +78,11 @@ enum kerr uplink_parse_reasons(const char *body, size_t len, struct uplink_reaso
 	size_t i;
 
 	if (!body || len > UPLINK_REASONS_MAX_BODY)
-		return bad(why, why_size, "no reply, or over %u bytes", UPLINK_REASONS_MAX_BODY);
+		return uplink_why_fail(why, why_size, "no reply, or over %u bytes", UPLINK_REASONS_MAX_BODY);
 	root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return bad(why, why_size, "not a JSON object");
+		return uplink_why_fail(why, why_size, "not a JSON object");
 	}
 	r = calloc(1, sizeof(*r));
 	if (!r) {
@@ -103,9 +93,9 @@ enum kerr uplink_parse_reasons(const char *body, size_t len, struct uplink_reaso
 	list = json_object_get(root, "reasons");
 	if (!version || strlen(version) < 1 || strlen(version) > 31 ||
 	    strlen(version) != json_string_length(json_object_get(root, "version")) || !text_ok(version))
-		err = bad(why, why_size, "version: 1 to 31 characters");
+		err = uplink_why_fail(why, why_size, "version: 1 to 31 characters");
 	else if (!json_is_array(list) || json_array_size(list) < 1 || json_array_size(list) > UPLINK_REASONS_MAX)
-		err = bad(why, why_size, "reasons: an array of 1 to %d", UPLINK_REASONS_MAX);
+		err = uplink_why_fail(why, why_size, "reasons: an array of 1 to %d", UPLINK_REASONS_MAX);
 	else
 		snprintf(r->version, sizeof(r->version), "%s", version);
 	json_array_foreach(list, i, v) {
@@ -114,7 +104,7 @@ enum kerr uplink_parse_reasons(const char *body, size_t len, struct uplink_reaso
 		err = one(v, i, &r->reasons[i], why, why_size);
 		for (size_t j = 0; !err && j < i; j++)
 			if (strcmp(r->reasons[j].code, r->reasons[i].code) == 0)
-				err = bad(why, why_size, "reasons[%zu].code: %s repeated", i, r->reasons[i].code);
+				err = uplink_why_fail(why, why_size, "reasons[%zu].code: %s repeated", i, r->reasons[i].code);
 		r->n = i + 1;
 	}
 	json_decref(root);
