@@ -5,6 +5,7 @@
 #include "common/log.h"
 #include "kiosk/devices.h"
 #include "kiosk/input.h"
+#include "kiosk/sync.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -85,6 +86,9 @@ static enum kerr sync_until_empty(struct kiosk *k, int seconds, char *err, size_
 		uplink_kick(k->uplink);
 		round = uplink_wait_round(k->uplink, give_up - real_ms() > 0 ? give_up - real_ms() : 1);
 		drain(k);
+		/* What the round brought (a catalog, a reason list) is taken now, not whenever its wake-up
+		 * reaches the queue: the next line may already have started a resident's session. */
+		sync_handle(k);
 		uplink_get_status(k->uplink, &st);
 		/* The store says what is left, not the worker's last report, which may predate the
 		 * latest case. */

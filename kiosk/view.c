@@ -83,6 +83,25 @@ static void not_provisioned(struct kiosk *k, struct ui_chrome *c)
 			  body, NULL, 0);
 }
 
+/* The last screen says what the resident has to take away: a follow-up rating (追评) was of an earlier case and
+ * nothing was printed; a rating of the terminal may have been given without a card. */
+static const char *thanks_headline(const struct kiosk *k)
+{
+	return k->session.eval_target == SESSION_EVAL_FOLLOWUP ? "追评已提交，感谢您的评价" : "办理完成，感谢您的使用";
+}
+
+static const char *thanks_body(struct kiosk *k)
+{
+	const struct session *s = &k->session;
+	const char *card = s->has_card ? "请带好您的身份证。" : "欢迎再次使用。";
+
+	if (s->eval_target == SESSION_EVAL_FOLLOWUP)
+		return ui_arena_printf(&k->arena, "您对办件 %s 的追评已记录，将转交办理部门。%s", s->case_no, card);
+	if (s->case_no[0])
+		return ui_arena_printf(&k->arena, "请带好您的身份证和受理回执。办件编号：%s", s->case_no);
+	return card;
+}
+
 static void home(struct kiosk *k, struct ui_chrome *c)
 {
 	struct ui_tile tiles[5] = {
@@ -652,12 +671,7 @@ void view_build(struct kiosk *k, int64_t now)
 		c.next_label = "返回首页";
 		c.next_enabled = true;
 		c.show_home = false;
-		ui_screen_message(&k->frame, &k->theme, &c, UI_PIC_OK, "办理完成，感谢您的使用",
-				  k->session.case_no[0]
-					  ? ui_arena_printf(&k->arena, "请带好您的身份证和受理回执。办件编号：%s",
-							    k->session.case_no)
-					  : "请带好您的身份证。",
-				  NULL, 0);
+		ui_screen_message(&k->frame, &k->theme, &c, UI_PIC_OK, thanks_headline(k), thanks_body(k), NULL, 0);
 		break;
 	case FLOW_QUERY:
 		query(k, &c);

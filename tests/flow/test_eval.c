@@ -325,6 +325,9 @@ static void test_followup(void **state)
 	line(f, "tap reason.1");
 	line(f, "tap footer.next");
 	line(f, "expect THANKS");
+	/* Nothing was printed for a follow-up: the screen does not send the resident looking for a receipt. */
+	line(f, "expect-text 追评已提交");
+	line(f, "expect-no-text 受理回执");
 	line(f, "tap footer.next");
 	line(f, "expect HOME");
 	line(f, "sync 30");
