@@ -185,8 +185,9 @@ static void test_real_binary_under_faketime(void **state)
 		      (char *)NULL);
 		_exit(127);
 	}
-	/* The platform is away for a while: the terminal backs off... */
-	for (i = 0; i < 40 && !log_has(f, "next try in"); i++) {
+	/* The platform is away for a while: the terminal backs off... (up to 20 s: a sanitizer build on a busy
+	 * machine takes seconds to start; the loop ends as soon as the line is there) */
+	for (i = 0; i < 400 && !log_has(f, "next try in"); i++) {
 		assert_int_equal(waitpid(pid, &status, WNOHANG), 0);
 		nanosleep(&tick, NULL);
 	}

@@ -189,3 +189,58 @@ int umockdev_dev_getdriver(UMockdevIoctlData *arg, bool bound, const char *drive
 	umockdev_ioctl_data_unref(d);
 	return err;
 }
+
+/* USBDEVFS_IOCTL: the kernel driver's connect and disconnect. */
+static int driver_ioctl(struct umockdev_dev *u, UMockdevIoctlData *arg)
+{
+	UMockdevIoctlData *d = umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_ioctl), NULL);
+	int code = d ? ((struct usbdevfs_ioctl *)d->data)->ioctl_code : 0;
+	int err = 0;
+
+	if (code == USBDEVFS_DISCONNECT) {
+		if (u->driver_bound)
+			u->detaches++;
+		else
+			err = ENODATA;
+		u->driver_bound = false;
+	} else if (code == USBDEVFS_CONNECT) {
+		u->driver_bound = !u->claimed;
+	} else {
+		err = ENOTTY;
+	}
+	if (d)
+		umockdev_ioctl_data_unref(d);
+	return err;
+}
+
+bool umockdev_dev_usbfs(struct umockdev_dev *u, unsigned long req, UMockdevIoctlData *arg, int *err)
+{
+	*err = 0;
+	if (req == USBDEVFS_GET_CAPABILITIES) {
+		umockdev_dev_capabilities(arg);
+	} else if (req == USBDEVFS_GETDRIVER) {
+		*err = umockdev_dev_getdriver(arg, u->driver_bound, u->driver ? u->driver : "usbfs");
+	} else if (req == USBDEVFS_IOCTL) {
+		*err = driver_ioctl(u, arg);
+	} else if (req == USBDEVFS_DISCONNECT_CLAIM) {
+		/* libusb's auto-detach: the kernel's driver leaves, the interface is ours. */
+		if (u->driver_bound)
+			u->detaches++;
+		u->driver_bound = false;
+		u->claimed = true;
+	} else if (req == USBDEVFS_CLAIMINTERFACE) {
+		if (u->driver_bound)
+			*err = EBUSY;
+		else
+			u->claimed = true;
+	} else if (req == USBDEVFS_RELEASEINTERFACE) {
+		u->claimed = false;
+	} else if (req == USBDEVFS_DISCARDURB) {
+		*err = umockdev_dev_discard(u, arg);
+	} else if (req == USBDEVFS_CLEAR_HALT || req == USBDEVFS_RESETEP) {
+		*err = 0;
+	} else {
+		return false;
+	}
+	return true;
+}

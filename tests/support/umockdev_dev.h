@@ -23,6 +23,11 @@ struct umockdev_dev {
 	int n_in;
 	UMockdevIoctlData *done[UMOCKDEV_DEV_URBS]; /* completed or discarded, waiting to be reaped */
 	int n_done;
+	/* The interface: a kernel driver (driver, e.g. "usblp") holds it until detached; then it is claimed. */
+	const char *driver;
+	bool driver_bound;
+	bool claimed;
+	int detaches;
 };
 
 /* Re-executes the program with umockdev's preload library (and ASan told to let it come first)
@@ -63,5 +68,9 @@ int umockdev_dev_discard(struct umockdev_dev *u, UMockdevIoctlData *arg);
 void umockdev_dev_capabilities(UMockdevIoctlData *arg);
 /* GETDRIVER: driver's name while bound, else ENODATA. */
 int umockdev_dev_getdriver(UMockdevIoctlData *arg, bool bound, const char *driver);
+/* The requests every usbfs device answers alike: capabilities, the kernel driver (GETDRIVER, connect and
+ * disconnect, libusb's DISCONNECT_CLAIM), claiming and releasing the interface, discarding a URB, clearing a
+ * halt. True when req was one of them, with *err set (0 or an errno); under the test's lock. */
+bool umockdev_dev_usbfs(struct umockdev_dev *u, unsigned long req, UMockdevIoctlData *arg, int *err);
 
 #endif

@@ -107,8 +107,8 @@ static int submit(struct umockdev_printer *r, UMockdevIoctlData *arg)
 		return EFAULT;
 	urb = (struct usbdevfs_urb *)urb_data->data;
 	ctl = urb->type == USBDEVFS_URB_TYPE_CONTROL && urb->endpoint == 0;
-	out = urb->type == USBDEVFS_URB_TYPE_BULK && urb->endpoint == EP_OUT && r->claimed;
-	in = urb->type == USBDEVFS_URB_TYPE_BULK && urb->endpoint == EP_IN && r->claimed &&
+	out = urb->type == USBDEVFS_URB_TYPE_BULK && urb->endpoint == EP_OUT && r->u.claimed;
+	in = urb->type == USBDEVFS_URB_TYPE_BULK && urb->endpoint == EP_IN && r->u.claimed &&
 	     r->alt == 1;
 	if (!ctl && !out && !in) {
 		r->bad_urb = true;
@@ -164,36 +164,12 @@ static int reap(struct umockdev_printer *r, UMockdevIoctlData *arg)
 	return 0;
 }
 
-/* USBDEVFS_IOCTL: the kernel driver's connect and disconnect. */
-static int driver_ioctl(struct umockdev_printer *r, UMockdevIoctlData *arg)
-{
-	UMockdevIoctlData *d =
-		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_ioctl), NULL);
-	int code = d ? ((struct usbdevfs_ioctl *)d->data)->ioctl_code : 0;
-	int err = 0;
-
-	if (code == USBDEVFS_DISCONNECT) {
-		if (r->driver_bound)
-			r->detaches++;
-		else
-			err = ENODATA;
-		r->driver_bound = false;
-	} else if (code == USBDEVFS_CONNECT) {
-		r->driver_bound = !r->claimed;
-	} else {
-		err = ENOTTY;
-	}
-	if (d)
-		umockdev_ioctl_data_unref(d);
-	return err;
-}
-
 static int set_interface(struct umockdev_printer *r, UMockdevIoctlData *arg)
 {
 	UMockdevIoctlData *d =
 		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_setinterface), NULL);
 	struct usbdevfs_setinterface *si = d ? (struct usbdevfs_setinterface *)d->data : NULL;
-	int err = si && si->interface == 0 && si->altsetting <= 1 && r->claimed ? 0 : EINVAL;
+	int err = si && si->interface == 0 && si->altsetting <= 1 && r->u.claimed ? 0 : EINVAL;
 
 	if (!err)
 		r->alt = (int)si->altsetting;
@@ -213,36 +189,16 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	pthread_mutex_lock(&r->lock);
 	if (r->gone) {
 		err = ENODEV;
-	} else if (req == USBDEVFS_GET_CAPABILITIES) {
-		umockdev_dev_capabilities(arg);
-	} else if (req == USBDEVFS_GETDRIVER) {
-		err = umockdev_dev_getdriver(arg, r->driver_bound, "usblp");
-	} else if (req == USBDEVFS_IOCTL) {
-		err = driver_ioctl(r, arg);
-	} else if (req == USBDEVFS_DISCONNECT_CLAIM) {
-		/* libusb's auto-detach: usblp leaves, the interface is ours. */
-		if (r->driver_bound)
-			r->detaches++;
-		r->driver_bound = false;
-		r->claimed = true;
-	} else if (req == USBDEVFS_CLAIMINTERFACE) {
-		if (r->driver_bound)
-			err = EBUSY;
-		else
-			r->claimed = true;
-	} else if (req == USBDEVFS_RELEASEINTERFACE) {
-		r->claimed = false;
-		r->alt = 0;
+	} else if (umockdev_dev_usbfs(&r->u, req, arg, &err)) {
+		/* Released, the interface falls back to its first setting. */
+		if (req == USBDEVFS_RELEASEINTERFACE)
+			r->alt = 0;
 	} else if (req == USBDEVFS_SETINTERFACE) {
 		err = set_interface(r, arg);
 	} else if (req == USBDEVFS_SUBMITURB) {
 		err = submit(r, arg);
 	} else if (req == USBDEVFS_REAPURBNDELAY || req == USBDEVFS_REAPURB) {
 		err = reap(r, arg);
-	} else if (req == USBDEVFS_DISCARDURB) {
-		err = umockdev_dev_discard(&r->u, arg);
-	} else if (req == USBDEVFS_CLEAR_HALT || req == USBDEVFS_RESETEP) {
-		err = 0;
 	} else {
 		r->unknown = req;
 		err = ENOTTY;
@@ -256,8 +212,8 @@ void umockdev_printer_plug(struct umockdev_printer *p)
 {
 	UMOCKDEV_PRINTER(p, {
 		p->gone = false;
-		p->driver_bound = true;
-		p->claimed = false;
+		p->u.driver_bound = true;
+		p->u.claimed = false;
 		p->alt = 0;
 	});
 	umockdev_dev_plug(&p->u);
@@ -281,6 +237,7 @@ void umockdev_printer_init(struct umockdev_printer *p, const char *descriptors)
 	assert_non_null(p->capture);
 	p->port_status = 0x18; /* selected, no error */
 	umockdev_dev_init(&p->u, DESCRIPTION, SYSFS, NODE, descriptors, G_CALLBACK(on_ioctl), p);
+	p->u.driver = "usblp";
 	umockdev_printer_plug(p);
 }
 

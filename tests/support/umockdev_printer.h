@@ -41,9 +41,6 @@ struct umockdev_printer {
 	struct umockdev_dev u;
 	pthread_mutex_t lock;
 	bool gone;	   /* unplugged: every ioctl fails with ENODEV, as usbfs does */
-	bool driver_bound; /* usblp holds the interface until it is detached */
-	bool claimed;
-	int detaches;
 	int alt; /* the interface's alternate setting */
 	bool paper_out, near_end, cover_open, offline;
 	bool run_out_on_job; /* the roll ends while the next job prints */

@@ -43,9 +43,6 @@ struct rig {
 	pthread_mutex_t lock;
 	struct idcard_simreader *mod;
 	bool gone;	   /* unplugged: every ioctl fails with ENODEV, as usbfs does */
-	bool driver_bound; /* a kernel driver holds the interface until it is detached */
-	bool claimed;
-	int detaches;
 	unsigned long unknown; /* the last ioctl not understood, 0 if none */
 	bool bad_out;	       /* an OUT URB on an endpoint the reader does not have */
 	uint8_t last_cmd;      /* the command byte of the last frame the kiosk sent */
@@ -140,30 +137,6 @@ static int reap(struct rig *r, UMockdevIoctlData *arg)
 	return 0;
 }
 
-/* USBDEVFS_IOCTL: the kernel driver's connect and disconnect. */
-static int driver_ioctl(struct rig *r, UMockdevIoctlData *arg)
-{
-	UMockdevIoctlData *d =
-		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_ioctl), NULL);
-	int code = d ? ((struct usbdevfs_ioctl *)d->data)->ioctl_code : 0;
-	int err = 0;
-
-	if (code == USBDEVFS_DISCONNECT) {
-		if (r->driver_bound)
-			r->detaches++;
-		else
-			err = ENODATA;
-		r->driver_bound = false;
-	} else if (code == USBDEVFS_CONNECT) {
-		r->driver_bound = !r->claimed;
-	} else {
-		err = ENOTTY;
-	}
-	if (d)
-		umockdev_ioctl_data_unref(d);
-	return err;
-}
-
 static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer ctx)
 {
 	struct rig *r = ctx;
@@ -175,33 +148,12 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	pthread_mutex_lock(&r->lock);
 	if (r->gone) {
 		err = ENODEV;
-	} else if (req == USBDEVFS_GET_CAPABILITIES) {
-		umockdev_dev_capabilities(arg);
-	} else if (req == USBDEVFS_GETDRIVER) {
-		err = umockdev_dev_getdriver(arg, r->driver_bound, "usbhid");
-	} else if (req == USBDEVFS_IOCTL) {
-		err = driver_ioctl(r, arg);
-	} else if (req == USBDEVFS_DISCONNECT_CLAIM) {
-		/* libusb's auto-detach: the kernel's driver leaves, the interface is ours. */
-		if (r->driver_bound)
-			r->detaches++;
-		r->driver_bound = false;
-		r->claimed = true;
-	} else if (req == USBDEVFS_CLAIMINTERFACE) {
-		if (r->driver_bound)
-			err = EBUSY;
-		else
-			r->claimed = true;
-	} else if (req == USBDEVFS_RELEASEINTERFACE) {
-		r->claimed = false;
+	} else if (umockdev_dev_usbfs(&r->u, req, arg, &err)) {
+		/* answered alike by every usbfs device */
 	} else if (req == USBDEVFS_SUBMITURB) {
 		err = submit(r, arg);
 	} else if (req == USBDEVFS_REAPURBNDELAY || req == USBDEVFS_REAPURB) {
 		err = reap(r, arg);
-	} else if (req == USBDEVFS_DISCARDURB) {
-		err = umockdev_dev_discard(&r->u, arg);
-	} else if (req == USBDEVFS_CLEAR_HALT || req == USBDEVFS_RESETEP) {
-		err = 0;
 	} else {
 		r->unknown = req;
 		err = ENOTTY;
@@ -258,8 +210,8 @@ static void plug(struct rig *r)
 {
 	pthread_mutex_lock(&r->lock);
 	r->gone = false;
-	r->driver_bound = true;
-	r->claimed = false;
+	r->u.driver_bound = true;
+	r->u.claimed = false;
 	pthread_mutex_unlock(&r->lock);
 	umockdev_dev_plug(&r->u);
 }
@@ -285,6 +237,7 @@ static int setup(void **state)
 	clock_init_virtual(&r->clock, WALL_2025_06_01);
 	assert_int_equal(idcard_simreader_create(&r->clock, 20, &r->mod), KERR_OK);
 	umockdev_dev_init(&r->u, DESCRIPTION, SYSFS, NODE, NULL, G_CALLBACK(on_ioctl), r);
+	r->u.driver = "usbhid";
 	plug(r);
 	assert_int_equal(idcard_open(&cfg, &sink, &r->clock, &r->d), KERR_OK);
 	run(r, 200);
@@ -372,16 +325,16 @@ static void kernel_driver_lent_while_claimed(void **state)
 
 	/* The probe claimed the interface: the kernel's driver was detached for it. */
 	pthread_mutex_lock(&r->lock);
-	assert_int_equal(r->detaches, 1);
-	assert_false(r->driver_bound);
-	assert_true(r->claimed);
+	assert_int_equal(r->u.detaches, 1);
+	assert_false(r->u.driver_bound);
+	assert_true(r->u.claimed);
 	pthread_mutex_unlock(&r->lock);
 	dev_destroy(r->d);
 	r->d = NULL;
 	/* Released and given back. */
 	pthread_mutex_lock(&r->lock);
-	assert_false(r->claimed);
-	assert_true(r->driver_bound);
+	assert_false(r->u.claimed);
+	assert_true(r->u.driver_bound);
 	pthread_mutex_unlock(&r->lock);
 	{
 		struct dev_config cfg = {.backend = "usb"};
@@ -391,7 +344,7 @@ static void kernel_driver_lent_while_claimed(void **state)
 	}
 	run(r, 200);
 	assert_int_equal(status(r).state, DEV_STATE_READY);
-	assert_int_equal(r->detaches, 2);
+	assert_int_equal(r->u.detaches, 2);
 }
 
 static void wrong_expired_unreadable_and_pulled_mid_read(void **state)

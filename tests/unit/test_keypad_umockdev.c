@@ -48,9 +48,6 @@ struct rig {
 	/* Shared with the ioctl handler's thread. */
 	pthread_mutex_t lock;
 	bool gone;
-	bool driver_bound; /* usbhid holds the interface until it is detached */
-	bool claimed;
-	int detaches;
 	struct report rep[MAX_REPORTS]; /* due in order */
 	int n_rep, next_rep;
 	unsigned long unknown;
@@ -128,29 +125,6 @@ static int reap(struct rig *r, UMockdevIoctlData *arg)
 	return 0;
 }
 
-static int driver_ioctl(struct rig *r, UMockdevIoctlData *arg)
-{
-	UMockdevIoctlData *d =
-		umockdev_ioctl_data_resolve(arg, 0, sizeof(struct usbdevfs_ioctl), NULL);
-	int code = d ? ((struct usbdevfs_ioctl *)d->data)->ioctl_code : 0;
-	int err = 0;
-
-	if (code == USBDEVFS_DISCONNECT) {
-		if (r->driver_bound)
-			r->detaches++;
-		else
-			err = ENODATA;
-		r->driver_bound = false;
-	} else if (code == USBDEVFS_CONNECT) {
-		r->driver_bound = !r->claimed;
-	} else {
-		err = ENOTTY;
-	}
-	if (d)
-		umockdev_ioctl_data_unref(d);
-	return err;
-}
-
 static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client, gpointer ctx)
 {
 	struct rig *r = ctx;
@@ -162,32 +136,12 @@ static gboolean on_ioctl(UMockdevIoctlBase *handler, UMockdevIoctlClient *client
 	pthread_mutex_lock(&r->lock);
 	if (r->gone) {
 		err = ENODEV;
-	} else if (req == USBDEVFS_GET_CAPABILITIES) {
-		umockdev_dev_capabilities(arg);
-	} else if (req == USBDEVFS_GETDRIVER) {
-		err = umockdev_dev_getdriver(arg, r->driver_bound, "usbhid");
-	} else if (req == USBDEVFS_IOCTL) {
-		err = driver_ioctl(r, arg);
-	} else if (req == USBDEVFS_DISCONNECT_CLAIM) {
-		if (r->driver_bound)
-			r->detaches++;
-		r->driver_bound = false;
-		r->claimed = true;
-	} else if (req == USBDEVFS_CLAIMINTERFACE) {
-		if (r->driver_bound)
-			err = EBUSY;
-		else
-			r->claimed = true;
-	} else if (req == USBDEVFS_RELEASEINTERFACE) {
-		r->claimed = false;
+	} else if (umockdev_dev_usbfs(&r->u, req, arg, &err)) {
+		/* answered alike by every usbfs device */
 	} else if (req == USBDEVFS_SUBMITURB) {
 		err = submit(r, arg);
 	} else if (req == USBDEVFS_REAPURBNDELAY || req == USBDEVFS_REAPURB) {
 		err = reap(r, arg);
-	} else if (req == USBDEVFS_DISCARDURB) {
-		err = umockdev_dev_discard(&r->u, arg);
-	} else if (req == USBDEVFS_CLEAR_HALT || req == USBDEVFS_RESETEP) {
-		err = 0;
 	} else {
 		r->unknown = req;
 		err = ENOTTY;
@@ -271,8 +225,8 @@ static void plug(struct rig *r)
 {
 	pthread_mutex_lock(&r->lock);
 	r->gone = false;
-	r->driver_bound = true;
-	r->claimed = false;
+	r->u.driver_bound = true;
+	r->u.claimed = false;
 	pthread_mutex_unlock(&r->lock);
 	umockdev_dev_plug(&r->u);
 }
@@ -303,6 +257,7 @@ static int setup(void **state)
 	pthread_mutex_init(&r->lock, NULL);
 	clock_init_virtual(&r->clock, 0);
 	umockdev_dev_init(&r->u, DESCRIPTION, SYSFS, NODE, NULL, G_CALLBACK(on_ioctl), r);
+	r->u.driver = "usbhid";
 	plug(r);
 	open_dev(r);
 	run(r, 100);
@@ -369,15 +324,15 @@ static void usbhid_lent_while_claimed(void **state)
 	struct rig *r = *state;
 
 	pthread_mutex_lock(&r->lock);
-	assert_int_equal(r->detaches, 1);
-	assert_false(r->driver_bound);
-	assert_true(r->claimed);
+	assert_int_equal(r->u.detaches, 1);
+	assert_false(r->u.driver_bound);
+	assert_true(r->u.claimed);
 	pthread_mutex_unlock(&r->lock);
 	dev_destroy(r->d);
 	r->d = NULL;
 	pthread_mutex_lock(&r->lock);
-	assert_false(r->claimed);
-	assert_true(r->driver_bound);
+	assert_false(r->u.claimed);
+	assert_true(r->u.driver_bound);
 	pthread_mutex_unlock(&r->lock);
 	open_dev(r);
 	run(r, 100);

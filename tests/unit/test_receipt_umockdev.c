@@ -268,20 +268,20 @@ static void kernel_driver_lent_while_claimed(void **state)
 	struct dev_config cfg = {.backend = "usb"};
 
 	PRINTER(r, {
-		assert_int_equal(r->p.detaches, 1);
-		assert_false(r->p.driver_bound);
-		assert_true(r->p.claimed);
+		assert_int_equal(r->p.u.detaches, 1);
+		assert_false(r->p.u.driver_bound);
+		assert_true(r->p.u.claimed);
 	});
 	dev_destroy(r->d);
 	r->d = NULL;
 	/* Released and given back to usblp. */
 	PRINTER(r, {
-		assert_false(r->p.claimed);
-		assert_true(r->p.driver_bound);
+		assert_false(r->p.u.claimed);
+		assert_true(r->p.u.driver_bound);
 	});
 	open_printer(r, &cfg);
 	assert_int_equal(status(r).state, DEV_STATE_READY);
-	PRINTER(r, assert_int_equal(r->p.detaches, 2));
+	PRINTER(r, assert_int_equal(r->p.u.detaches, 2));
 }
 
 static void paper_near_end_prints_and_tells_the_health(void **state)
