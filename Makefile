@@ -128,6 +128,8 @@ $(KIOSKCTL_UMOCKDEV_TEST): $(UMOCKDEV_PRINTER_OBJ) tests/data/receipt_printer.um
 
 # Tool tests run kioskctl.
 $(filter $(O)/tests/tools/%,$(TEST_BIN)): $(KIOSKCTL)
+$(O)/tests/tools/test_kioskctl $(O)/tests/tools/test_kioskctl_eval $(O)/tests/tools/test_kioskctl_receipt: \
+	$(O)/tests/support/ctl_run.o
 
 $(PLATFORM): $(PLAT_OBJ) $(COMMON_OBJ)
 	@[ "$(V)" = 1 ] || echo "  LINK    $@"
@@ -154,10 +156,12 @@ $(O)/tests/flow/test_clock_faults: $(O)/tests/support/journey_script.o $(O)/test
 $(O)/tests/flow/test_delivery_faults: ALL_CFLAGS += -DDELIVER_CHECK_BIN='"$(abspath $(DELIVER_CHECK))"'
 $(O)/tests/flow/test_eval: $(O)/tests/support/journey_script.o $(O)/tests/support/plat_proc.o $(PLATFORM)
 $(O)/tests/support/%.o: ALL_CFLAGS += -DSRCDIR='"$(CURDIR)"' -DKIOSK_BIN='"$(abspath $(KIOSK))"' \
-	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"'
+	-DPLATFORM_BIN='"$(abspath $(PLATFORM))"' -DKIOSKCTL_BIN='"$(abspath $(KIOSKCTL))"'
 
 $(O)/tests/unit/test_plat_json $(O)/tests/fuzz/fuzz_plat_json: $(PLAT_JSON_OBJ)
 $(O)/tests/unit/test_queue_cert_print $(O)/tests/unit/test_queue_receipt: $(O)/tests/support/queue_fix.o
+$(O)/tests/unit/test_idcard_reader $(O)/tests/unit/test_keypad_serial $(O)/tests/unit/test_receipt_umockdev \
+	$(O)/tests/unit/test_idcard_umockdev $(O)/tests/unit/test_keypad_umockdev: $(O)/tests/support/dev_run.o
 # Power cuts at every SQLite I/O operation of a case commit.
 $(O)/tests/unit/test_queue_crash: $(O)/tests/support/crashvfs.o
 # Storage faults under the kiosk: an LD_PRELOAD layer failing one write, fsync, rename or open.

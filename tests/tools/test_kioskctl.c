@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/ctl_run.h"
 #include "drivers/idcard.h"
 #include "drivers/idcard_frame.h"
 #include "drivers/idcard_text.h"
@@ -51,37 +52,23 @@ static int teardown(void **state)
 /* Runs kioskctl with args (a shell fragment); returns its exit status, output in f->out. */
 static int ctl(struct fixture *f, const char *fmt, ...)
 {
-	char args[1024], cmd[1400], log[96];
 	va_list ap;
-	FILE *in;
-	size_t n;
 	int st;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	st = ctl_runv(f->dir, f->out, sizeof(f->out), fmt, ap);
 	va_end(ap);
-	snprintf(log, sizeof(log), "%s/out", f->dir);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>&1", KIOSKCTL_BIN, args, log);
-	st = system(cmd);
-	in = fopen(log, "r");
-	assert_non_null(in);
-	n = fread(f->out, 1, sizeof(f->out) - 1, in);
-	f->out[n] = 0;
-	fclose(in);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	return st;
 }
 
 static void has(const struct fixture *f, const char *text)
 {
-	if (!strstr(f->out, text))
-		fail_msg("\"%s\" not in:\n%s", text, f->out);
+	ctl_has(f->out, text);
 }
 
 static void lacks(const struct fixture *f, const char *text)
 {
-	if (strstr(f->out, text))
-		fail_msg("\"%s\" unexpectedly in:\n%s", text, f->out);
+	ctl_lacks(f->out, text);
 }
 
 static void save(struct fixture *f, const char *name, const void *data, size_t n)

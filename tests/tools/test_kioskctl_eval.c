@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/ctl_run.h"
 #include "offline-queue/queue.h"
 
 #include <stdio.h>
@@ -52,38 +53,26 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* Runs kioskctl with args (a shell fragment); returns its exit status, output in f->out. */
 static int ctl(struct fixture *f, const char *fmt, ...)
 {
-	char args[512], cmd[1024], log[128];
 	va_list ap;
-	FILE *in;
-	size_t n;
 	int st;
 
 	va_start(ap, fmt);
-	vsnprintf(args, sizeof(args), fmt, ap);
+	st = ctl_runv(f->dir, f->out, sizeof(f->out), fmt, ap);
 	va_end(ap);
-	snprintf(log, sizeof(log), "%s/out.txt", f->dir);
-	snprintf(cmd, sizeof(cmd), "env -u KIOSK_CONFIG %s %s >%s 2>&1 </dev/null", KIOSKCTL_BIN, args, log);
-	st = system(cmd);
-	in = fopen(log, "r");
-	assert_non_null(in);
-	n = fread(f->out, 1, sizeof(f->out) - 1, in);
-	f->out[n] = 0;
-	fclose(in);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return st;
 }
 
 static void has(const struct fixture *f, const char *text)
 {
-	if (!strstr(f->out, text))
-		fail_msg("\"%s\" not in:\n%s", text, f->out);
+	ctl_has(f->out, text);
 }
 
 static void lacks(const struct fixture *f, const char *text)
 {
-	if (strstr(f->out, text))
-		fail_msg("\"%s\" in:\n%s", text, f->out);
+	ctl_lacks(f->out, text);
 }
 
 static void add(struct queue *q, const char *case_no, const char *impl, int level,

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/ctl_run.h"
 #include "drivers/escpos_job.h"
 #include "tests/support/umockdev_printer.h"
 
@@ -58,37 +59,26 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Runs kioskctl with args; returns its exit status, its output in f->out. The child's output goes
- * to a file, never to the test's own stdout and stderr. */
-static int ctl(struct fixture *f, const char *args)
+/* Runs kioskctl with args (a shell fragment); returns its exit status, output in f->out. */
+static int ctl(struct fixture *f, const char *fmt, ...)
 {
-	char cmd[1024], log[96];
-	FILE *in;
-	size_t n;
+	va_list ap;
 	int st;
 
-	snprintf(log, sizeof(log), "%s/out", f->dir);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>&1 </dev/null", KIOSKCTL_BIN, args, log);
-	st = system(cmd);
-	in = fopen(log, "r");
-	assert_non_null(in);
-	n = fread(f->out, 1, sizeof(f->out) - 1, in);
-	f->out[n] = 0;
-	fclose(in);
-	assert_true(WIFEXITED(st));
-	return WEXITSTATUS(st);
+	va_start(ap, fmt);
+	st = ctl_runv(f->dir, f->out, sizeof(f->out), fmt, ap);
+	va_end(ap);
+	return st;
 }
 
 static void has(const struct fixture *f, const char *text)
 {
-	if (!strstr(f->out, text))
-		fail_msg("\"%s\" not in:\n%s", text, f->out);
+	ctl_has(f->out, text);
 }
 
 static void lacks(const struct fixture *f, const char *text)
 {
-	if (strstr(f->out, text))
-		fail_msg("\"%s\" unexpectedly in:\n%s", text, f->out);
+	ctl_lacks(f->out, text);
 }
 
 static size_t captured(struct fixture *f)

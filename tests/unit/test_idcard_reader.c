@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/dev_run.h"
 #include "drivers/idcard.h"
 #include "drivers/idcard_frame.h"
 #include "drivers/idcard_reader.h"
@@ -42,22 +43,7 @@ static void drop_events(struct rig *r)
 /* Advances the clock to each deadline in turn, polling, until ms have passed. */
 static void run(struct rig *r, int64_t ms)
 {
-	int64_t end = clock_now_ms(&r->clock) + ms;
-
-	for (int guard = 0; guard < 100000; guard++) {
-		int64_t now = clock_now_ms(&r->clock);
-		int64_t dl = dev_next_deadline(r->d);
-
-		if (dl > end) {
-			clock_advance(&r->clock, end - now);
-			dev_poll(r->d, end);
-			return;
-		}
-		if (dl > now)
-			clock_advance(&r->clock, dl - now);
-		dev_poll(r->d, clock_now_ms(&r->clock));
-	}
-	fail_msg("the device never went quiet");
+	dev_run(r->d, &r->clock, NULL, ms);
 }
 
 static int count(const struct rig *r, enum dev_event_type t)

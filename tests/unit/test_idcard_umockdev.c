@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/dev_run.h"
 #include "tests/support/umockdev_dev.h"
 #include "drivers/idcard.h"
 #include "drivers/idcard_reader.h"
@@ -170,32 +171,9 @@ static void ctl(struct rig *r, const char *cmd)
 	pthread_mutex_unlock(&r->lock);
 }
 
-static void advance(struct rig *r, int64_t ms)
-{
-	pthread_mutex_lock(&r->lock);
-	clock_advance(&r->clock, ms);
-	pthread_mutex_unlock(&r->lock);
-}
-
-/* Runs the device for ms of virtual time, polling at every deadline it names. */
 static void run(struct rig *r, int64_t ms)
 {
-	int64_t end = clock_now_ms(&r->clock) + ms;
-
-	for (int guard = 0; guard < 100000; guard++) {
-		int64_t now = clock_now_ms(&r->clock);
-		int64_t dl = dev_next_deadline(r->d);
-
-		if (dl > end) {
-			advance(r, end - now);
-			dev_poll(r->d, end);
-			return;
-		}
-		if (dl > now)
-			advance(r, dl - now);
-		dev_poll(r->d, clock_now_ms(&r->clock));
-	}
-	fail_msg("the device never went quiet");
+	dev_run(r->d, &r->clock, &r->lock, ms);
 }
 
 static struct dev_status status(const struct rig *r)

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/dev_run.h"
 #include "drivers/keypad.h"
 
 #include <fcntl.h>
@@ -79,22 +80,7 @@ static void send(struct rig *r, const char *s, size_t n)
 
 static void run(struct rig *r, int64_t ms)
 {
-	int64_t end = clock_now_ms(&r->clock) + ms;
-
-	for (int guard = 0; guard < 100000; guard++) {
-		int64_t now = clock_now_ms(&r->clock);
-		int64_t dl = dev_next_deadline(r->d);
-
-		if (dl > end) {
-			clock_advance(&r->clock, end - now);
-			dev_poll(r->d, end);
-			return;
-		}
-		if (dl > now)
-			clock_advance(&r->clock, dl - now);
-		dev_poll(r->d, clock_now_ms(&r->clock));
-	}
-	fail_msg("the device never went quiet");
+	dev_run(r->d, &r->clock, NULL, ms);
 }
 
 static enum dev_state state_of(const struct rig *r)

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/dev_run.h"
 #include "tests/support/umockdev_dev.h"
 #include "drivers/keypad.h"
 
@@ -186,31 +187,9 @@ static void play(struct rig *r, const char *section)
 	assert_true(r->n_rep > 0);
 }
 
-static void advance(struct rig *r, int64_t ms)
-{
-	pthread_mutex_lock(&r->lock);
-	clock_advance(&r->clock, ms);
-	pthread_mutex_unlock(&r->lock);
-}
-
 static void run(struct rig *r, int64_t ms)
 {
-	int64_t end = clock_now_ms(&r->clock) + ms;
-
-	for (int guard = 0; guard < 100000; guard++) {
-		int64_t now = clock_now_ms(&r->clock);
-		int64_t dl = dev_next_deadline(r->d);
-
-		if (dl > end) {
-			advance(r, end - now);
-			dev_poll(r->d, end);
-			return;
-		}
-		if (dl > now)
-			advance(r, dl - now);
-		dev_poll(r->d, clock_now_ms(&r->clock));
-	}
-	fail_msg("the device never went quiet");
+	dev_run(r->d, &r->clock, &r->lock, ms);
 }
 
 static struct dev_status status(const struct rig *r)

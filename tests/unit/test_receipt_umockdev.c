@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "tests/support/dev_run.h"
 #include "drivers/escpos.h"
 #include "drivers/escpos_job.h"
 #include "drivers/receipt.h"
@@ -66,25 +67,9 @@ static const struct dev_event *last(const struct rig *r, enum dev_event_type t)
 	return NULL;
 }
 
-/* Runs the device for ms of virtual time, polling at every deadline it names. */
 static void run(struct rig *r, int64_t ms)
 {
-	int64_t end = clock_now_ms(&r->clock) + ms;
-
-	for (int guard = 0; guard < 100000; guard++) {
-		int64_t now = clock_now_ms(&r->clock);
-		int64_t dl = dev_next_deadline(r->d);
-
-		if (dl > end) {
-			clock_advance(&r->clock, end - now);
-			dev_poll(r->d, end);
-			return;
-		}
-		if (dl > now)
-			clock_advance(&r->clock, dl - now);
-		dev_poll(r->d, clock_now_ms(&r->clock));
-	}
-	fail_msg("the device never went quiet");
+	dev_run(r->d, &r->clock, NULL, ms);
 }
 
 static struct dev_status status(const struct rig *r)

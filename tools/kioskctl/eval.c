@@ -32,12 +32,11 @@ struct stats {
 	long bad_shown;
 };
 
-static const char *usage_text =
-	"usage: kioskctl eval stats [--from YYYYMMDD] [--to YYYYMMDD] [--data DIR]\n"
-	"                           [--config FILE] [--set KEY=VALUE]...\n"
-	"        counts per level and per service of the evaluations rated from --from to --to\n"
-	"        (both days included, Beijing time; default: all), and every bad rating with its\n"
-	"        reasons. DIR is the kiosk's data folder (default " DEFAULT_DATA ").\n";
+#define STATS_USAGE                                                                               \
+	"stats [--from YYYYMMDD] [--to YYYYMMDD] [--data DIR] [--config FILE] [--set KEY=VALUE]...\n" \
+	"        counts per level and per service of the evaluations rated from --from to --to\n"      \
+	"        (both days included, Beijing time; default: all), and every bad rating with its\n"    \
+	"        reasons. DIR is the kiosk's data folder (default " DEFAULT_DATA ")."
 
 /* YYYYMMDD at 00:00 Beijing time, as ms since the epoch. */
 static bool day_ms(const char *s, int64_t *ret)
@@ -197,7 +196,7 @@ static int stats(int argc, char **argv)
 		} else if (!strcmp(argv[i], "--data") && i + 1 < argc) {
 			data = argv[++i];
 		} else {
-			fputs(usage_text, stderr);
+			fputs("usage: kioskctl eval " STATS_USAGE "\n", stderr);
 			return KIOSKCTL_USAGE;
 		}
 	}
@@ -231,21 +230,13 @@ static int stats(int argc, char **argv)
 	return rc;
 }
 
+static const struct kioskctl_cmd cmds[] = {
+	{ "stats", stats, STATS_USAGE },
+};
+
 static int run(int argc, char **argv)
 {
-	if (argc < 2) {
-		fputs(usage_text, stderr);
-		return KIOSKCTL_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(usage_text, stdout);
-		return KIOSKCTL_OK;
-	}
-	if (!strcmp(argv[1], "stats"))
-		return stats(argc - 1, argv + 1);
-	fprintf(stderr, "kioskctl: eval: unknown command \"%s\"\n", argv[1]);
-	fputs(usage_text, stderr);
-	return KIOSKCTL_USAGE;
+	return kioskctl_dispatch("eval", cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
 }
 
 const struct kioskctl_group kioskctl_eval = {

@@ -8,11 +8,7 @@
 
 #include <string.h>
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *usage;
-} cmds[] = {
+static const struct kioskctl_cmd cmds[] = {
 	{ "read", idcard_cmd_read,
 	  "read [--config FILE] [--set KEY=VALUE]... [--full] [--timeout SECONDS]\n"
 	  "        read one card from the configured reader and print it (masked unless --full)" },
@@ -27,29 +23,9 @@ static const struct {
 	  "..." },
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: kioskctl idcard COMMAND [OPTIONS]\n");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %s\n", cmds[i].usage);
-}
-
 static int run(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return KIOSKCTL_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
-		return KIOSKCTL_OK;
-	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "kioskctl: idcard: unknown command \"%s\"\n", argv[1]);
-	usage(stderr);
-	return KIOSKCTL_USAGE;
+	return kioskctl_dispatch("idcard", cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
 }
 
 const struct kioskctl_group kioskctl_idcard = {

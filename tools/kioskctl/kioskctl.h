@@ -26,6 +26,17 @@ struct kioskctl_group {
 	int (*run)(int argc, char **argv);
 };
 
+/* One command of a group: argv[0] is its name; usage is its line(s) in the group's usage. */
+struct kioskctl_cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *usage;
+};
+
+/* Runs the command argv[1] names (argv shifted to it); --help prints the group's usage; nothing or an unknown
+ * command is a usage error with the usage on stderr. */
+int kioskctl_dispatch(const char *group, const struct kioskctl_cmd *cmds, size_t n, int argc, char **argv);
+
 extern const struct kioskctl_group kioskctl_idcard;
 extern const struct kioskctl_group kioskctl_eval;
 extern const struct kioskctl_group kioskctl_receipt;

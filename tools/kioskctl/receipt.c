@@ -297,11 +297,7 @@ out:
 	return rc;
 }
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *usage;
-} cmds[] = {
+static const struct kioskctl_cmd cmds[] = {
 	{"status", cmd_status,
 	 "status [--config FILE] [--set KEY=VALUE]... [--timeout SECONDS]\n"
 	 "        the configured printer's state: ready, paper near end, or what is wrong"},
@@ -310,29 +306,9 @@ static const struct {
 	 "        print a test slip (Chinese text, sizes, QR code, cut) and wait until it is out"},
 };
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: kioskctl receipt COMMAND [OPTIONS]\n");
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %s\n", cmds[i].usage);
-}
-
 static int run(int argc, char **argv)
 {
-	if (argc < 2) {
-		usage(stderr);
-		return KIOSKCTL_USAGE;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		usage(stdout);
-		return KIOSKCTL_OK;
-	}
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].run(argc - 1, argv + 1);
-	fprintf(stderr, "kioskctl: receipt: unknown command \"%s\"\n", argv[1]);
-	usage(stderr);
-	return KIOSKCTL_USAGE;
+	return kioskctl_dispatch("receipt", cmds, sizeof(cmds) / sizeof(cmds[0]), argc, argv);
 }
 
 const struct kioskctl_group kioskctl_receipt = {
