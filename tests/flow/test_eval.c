@@ -47,11 +47,7 @@ static void apply(struct fixture *f)
 	const struct catalog_item *it = item_where(f, has_scan);
 
 	assert_non_null(it);
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	line(f, "expect PRINT");
-	line(f, "wait 2000");
+	to_printed(f, it);
 	line(f, "expect EVAL");
 }
 

@@ -684,11 +684,7 @@ static void test_keypad_and_screen_race(void **state)
 	write_conf(f, NULL);
 	begin(f);
 	/* The screen first, a key of the opposite opinion on its way: the screen's bad rating counts. */
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	line(f, "expect PRINT");
-	line(f, "wait 2000");
+	to_printed(f, it);
 	line(f, "expect EVAL");
 	line(f, "& dev keypad press 0");
 	line(f, "tap level.3");
@@ -698,32 +694,20 @@ static void test_keypad_and_screen_race(void **state)
 	line(f, "expect THANKS");
 	line(f, "tap footer.next");
 	/* The screen's good rating first, a key on its way: stored once, as the screen said. */
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	line(f, "expect PRINT");
-	line(f, "wait 2000");
+	to_printed(f, it);
 	line(f, "& dev keypad press 4");
 	line(f, "tap level.1");
 	line(f, "expect THANKS");
 	line(f, "tap footer.next");
 	/* Two keys at once: the first counts. */
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	line(f, "expect PRINT");
-	line(f, "wait 2000");
+	to_printed(f, it);
 	line(f, "& dev keypad press 1");
 	line(f, "dev keypad press 3");
 	line(f, "expect THANKS");
 	line(f, "tap footer.next");
 	/* The keypad first: the screen follows (the reasons of the key's level), and a key pressed
 	 * there is not asked for; back on the rating screen the keypad answers again. */
-	to_form(f, it, "resident");
-	scan_materials(f, it, all);
-	line(f, "tap footer.next");
-	line(f, "expect PRINT");
-	line(f, "wait 2000");
+	to_printed(f, it);
 	line(f, "dev keypad press 4");
 	line(f, "expect REASONS");
 	line(f, "expect-text 非常不满意");

@@ -204,6 +204,15 @@ bool has_scan(const struct catalog_item *it)
 	return n_scannable(it) >= 2 && it->case_kind == 2;
 }
 
+void to_printed(struct fixture *f, const struct catalog_item *it)
+{
+	to_form(f, it, "resident");
+	scan_materials(f, it, all);
+	line(f, "tap footer.next");
+	line(f, "expect PRINT");
+	line(f, "wait 2000");
+}
+
 void finish_with_rating(struct fixture *f, int level)
 {
 	line(f, "expect PRINT");

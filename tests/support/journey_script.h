@@ -41,6 +41,8 @@ void scan_materials(struct fixture *f, const struct catalog_item *it,
 bool all(const struct catalog_material *m);
 /* A promised item with at least two materials to scan. */
 bool has_scan(const struct catalog_item *it);
+/* An application of it with every material scanned, submitted, its receipt printed: the rating is next. */
+void to_printed(struct fixture *f, const struct catalog_item *it);
 /* Receipt, then the rating screen, then the level. */
 void finish_with_rating(struct fixture *f, int level);
 /* A whole application of a promised item with every material scanned, rated at level, back home. */
